@@ -1,0 +1,1 @@
+//! illumio-events: Illumio PCE events for web dashboards, from Rust/WebAssembly.
