@@ -1,1 +1,14 @@
 //! illumio-events: Illumio PCE events for web dashboards, from Rust/WebAssembly.
+//!
+//! The modules that decide (options, queries, hrefs, body checks, retries, the
+//! asynchronous job) are plain Rust, tested natively; only `boundary`,
+//! `client` and `transport` know about JavaScript.
+
+pub mod async_job;
+pub mod config;
+pub mod error;
+pub mod event;
+pub mod href;
+pub mod options;
+pub mod query;
+pub mod retry;

@@ -1,0 +1,105 @@
+//! When to retry a request and how long to wait first: pure decisions.
+
+use pce_time::parse_http_date;
+
+/// The longest `Retry-After` the client waits out; a longer one ends the call
+/// with the error (and its `retryAfter`) so the caller can schedule it.
+pub const MAX_RETRY_AFTER_SECS: f64 = 60.0;
+
+/// The first backoff delay without `Retry-After`, doubled on each retry.
+const BASE_DELAY_MS: f64 = 300.0;
+
+/// The cap of the exponential backoff.
+const MAX_DELAY_MS: f64 = 20_000.0;
+
+/// Whether an HTTP status is worth retrying: the rate limit and the gateway
+/// failures that say nothing reached the PCE or the PCE was briefly away.
+pub fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 429 | 502 | 503 | 504)
+}
+
+/// Reads `Retry-After` as seconds: a delay in seconds or an HTTP date (relative to `now_ms`).
+pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return value.parse::<f64>().ok();
+    }
+    let at = parse_http_date(value)? as f64;
+    Some((at - now_ms / 1000.0).max(0.0).ceil())
+}
+
+/// The wait before retry number `attempt` (0 for the first retry), or `None`
+/// when no retry should happen. `jitter` is a uniform random number in [0, 1).
+pub fn retry_delay_ms(
+    attempt: u32,
+    max_retries: u32,
+    retry_after_secs: Option<f64>,
+    jitter: f64,
+) -> Option<f64> {
+    if attempt >= max_retries {
+        return None;
+    }
+    match retry_after_secs {
+        Some(secs) if secs > MAX_RETRY_AFTER_SECS => None,
+        Some(secs) => Some(secs * 1000.0),
+        None => {
+            let ceiling = (BASE_DELAY_MS * 2f64.powi(attempt.min(16) as i32)).min(MAX_DELAY_MS);
+            // "Equal jitter": at least half the ceiling, so retries never bunch up at zero.
+            Some(ceiling / 2.0 + ceiling / 2.0 * jitter.clamp(0.0, 1.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_only_rate_limits_and_gateway_failures() {
+        for status in [429, 502, 503, 504] {
+            assert!(is_retryable_status(status));
+        }
+        for status in [400, 401, 403, 404, 406, 408, 500, 501] {
+            assert!(!is_retryable_status(status), "{status}");
+        }
+    }
+
+    #[test]
+    fn reads_seconds_and_http_dates() {
+        assert_eq!(parse_retry_after("2", 0.0), Some(2.0));
+        assert_eq!(parse_retry_after(" 0 ", 0.0), Some(0.0));
+        let now_ms = 784_111_777_000.0;
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:40 GMT", now_ms),
+            Some(3.0)
+        );
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:49:30 GMT", now_ms),
+            Some(0.0)
+        );
+        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 94 08:49:40 GMT"] {
+            assert_eq!(parse_retry_after(bad, now_ms), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn honours_retry_after_within_the_budget() {
+        assert_eq!(retry_delay_ms(0, 3, Some(2.0), 0.9), Some(2000.0));
+        assert_eq!(retry_delay_ms(3, 3, Some(2.0), 0.9), None);
+        assert_eq!(retry_delay_ms(0, 0, None, 0.5), None);
+        assert_eq!(retry_delay_ms(0, 3, Some(3600.0), 0.5), None);
+    }
+
+    #[test]
+    fn backs_off_exponentially_with_bounded_jitter() {
+        let low: Vec<f64> = (0..5)
+            .map(|a| retry_delay_ms(a, 10, None, 0.0).unwrap())
+            .collect();
+        let high: Vec<f64> = (0..5)
+            .map(|a| retry_delay_ms(a, 10, None, 1.0).unwrap())
+            .collect();
+        assert_eq!(low, [150.0, 300.0, 600.0, 1200.0, 2400.0]);
+        assert_eq!(high, [300.0, 600.0, 1200.0, 2400.0, 4800.0]);
+        assert_eq!(retry_delay_ms(9, 10, None, 1.0), Some(MAX_DELAY_MS));
+    }
+}
