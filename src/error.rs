@@ -74,9 +74,14 @@ impl PceError {
 
     /// An `invalid_argument` error about `option`.
     pub fn invalid_argument(option: &str, problem: &str) -> Self {
+        let stop = if problem.ends_with(['.', '?']) {
+            ""
+        } else {
+            "."
+        };
         Self::new(
             ErrorKind::InvalidArgument,
-            format!("Invalid option `{option}`: {problem}."),
+            format!("Invalid option `{option}`: {problem}{stop}"),
         )
     }
 

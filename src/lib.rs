@@ -12,3 +12,10 @@ pub mod href;
 pub mod options;
 pub mod query;
 pub mod retry;
+
+#[cfg(target_arch = "wasm32")]
+mod boundary;
+#[cfg(target_arch = "wasm32")]
+mod client;
+#[cfg(target_arch = "wasm32")]
+mod transport;

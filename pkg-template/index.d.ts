@@ -1,0 +1,150 @@
+/** Where and how to reach one PCE org. */
+export interface PceConfig {
+  /** The PCE's base URL, such as "https://pce.example.com:8443"; a path prefix is allowed ("http://127.0.0.1:8080/pce"). */
+  url: string;
+  /** The org whose events are read: the N in /orgs/N. */
+  orgId: number;
+  /** The API key's username ("api_..."), sent as the HTTP Basic user. Omit both key and secret when a same-origin proxy adds credentials. */
+  apiKey?: string;
+  /** The API key's secret, sent as the HTTP Basic password. */
+  apiSecret?: string;
+  /** The API version; default "v2". Requests go to {url}/api/{apiVersion}/orgs/{orgId}/events. */
+  apiVersion?: string;
+  /** The time limit of each HTTP request, body included; default 30000. */
+  timeoutMs?: number;
+  /** Retries of 429, 502, 503, 504 and network errors; default 3; 0 turns retries off. */
+  maxRetries?: number;
+  /** The time limit of a whole asynchronous collection (more than 10000 events); default 600000. */
+  asyncTimeoutMs?: number;
+}
+
+/** The PCE's severities, most urgent first. */
+export type Severity = "emerg" | "alert" | "crit" | "err" | "warning" | "notice" | "info" | "debug";
+
+/** Filters of an events query; every key is optional. */
+export interface EventQuery {
+  /** Only events of this type, such as "user.sign_in" (event_type). */
+  eventType?: string;
+  /** Only successes or only failures (status). */
+  status?: "success" | "failure";
+  /** Only events of this severity (severity). */
+  severity?: Severity;
+  /** Only events at or after this instant: an RFC 3339 string or a Date (timestamp[gte]). */
+  since?: string | Date;
+  /** Only events at or before this instant: an RFC 3339 string or a Date (timestamp[lte]). */
+  until?: string | Date;
+  /** How many events at most; default 100, the PCE's own default. Above 10000 the query runs as an asynchronous collection. */
+  maxResults?: number;
+  /** Cancels the whole operation, an asynchronous job included. */
+  signal?: AbortSignal;
+  /** Called as an asynchronous collection moves on. */
+  onProgress?: (progress: QueryProgress) => void;
+}
+
+/** One step of an asynchronous collection. */
+export interface QueryProgress {
+  /** Where the collection stands. */
+  phase: "requested" | "running" | "downloading" | "done";
+  /** Milliseconds since the collection started. */
+  elapsedMs: number;
+  /** The PCE's job href, such as "/orgs/1/jobs/<uuid>". */
+  job?: string;
+}
+
+/** Who or what caused an event: exactly one key, such as `{ user: { href, username } }`. */
+export type CreatedBy = {
+  [kind: string]: {
+    href?: string;
+    username?: string;
+    hostname?: string | null;
+    name?: string | null;
+    [k: string]: unknown;
+  };
+};
+
+/** The API request behind an event. */
+export interface EventAction {
+  uuid?: string;
+  api_endpoint: string | null;
+  api_method: string | null;
+  http_status_code: number | null;
+  src_ip: string | null;
+  info?: Record<string, unknown> | null;
+  [k: string]: unknown;
+}
+
+/** One resource an event created, changed or deleted. */
+export interface ResourceChange {
+  uuid?: string;
+  resource: Record<string, Record<string, unknown>>;
+  changes: Record<string, { before?: unknown; after?: unknown; created?: unknown[]; deleted?: unknown[] }>;
+  change_type: "create" | "update" | "delete" | (string & {});
+  [k: string]: unknown;
+}
+
+/** A notification attached to an event. */
+export interface EventNotification {
+  uuid?: string;
+  notification_type: string;
+  info: Record<string, unknown> | null;
+  [k: string]: unknown;
+}
+
+/** An event exactly as the PCE sent it (snake_case wire names); fields of newer PCE versions are kept. */
+export interface PceEvent {
+  href: string;
+  /** RFC 3339, such as "2022-08-17T17:48:26.666Z". */
+  timestamp: string;
+  pce_fqdn: string;
+  created_by: CreatedBy;
+  /** "resource.verb", such as "user.sign_in". */
+  event_type: string;
+  status: "success" | "failure" | null | (string & {});
+  severity: Severity | (string & {});
+  action: EventAction | null;
+  resource_changes: ResourceChange[];
+  notifications: EventNotification[];
+  [field: string]: unknown;
+}
+
+/** What went wrong. */
+export type PceErrorKind =
+  | "invalid_argument"
+  | "http"
+  | "network"
+  | "timeout"
+  | "aborted"
+  | "invalid_response"
+  | "async_job_failed";
+
+/** Every failure of this package: an Error named "PceError". */
+export interface PceError extends Error {
+  name: "PceError";
+  /** What went wrong. */
+  kind: PceErrorKind;
+  /** The HTTP status, for kind "http". */
+  status?: number;
+  /** The PCE's error token, from its body [{"token", "message"}]. */
+  token?: string;
+  /** The PCE's error message, from its body [{"token", "message"}]. */
+  pceMessage?: string;
+  /** Seconds, when the PCE sent Retry-After. */
+  retryAfter?: number;
+  /** The request URL (never with credentials). */
+  url?: string;
+}
+
+/** Queries the org's events; resolves with them newest first, as the PCE sent them. */
+export function queryEvents(config: PceConfig, query?: EventQuery): Promise<PceEvent[]>;
+
+/** Counts the events that match a query (one GET with max_results=0, reading X-Total-Count). */
+export function countEvents(
+  config: PceConfig,
+  query?: Omit<EventQuery, "maxResults" | "onProgress">,
+): Promise<number>;
+
+/** Fetches one event by its href ("/orgs/7/events/<id>", "/system_events/<id>") or bare id. */
+export function getEvent(config: PceConfig, hrefOrId: string, options?: { signal?: AbortSignal }): Promise<PceEvent>;
+
+/** Whether a caught value is a PceError. */
+export function isPceError(e: unknown): e is PceError;

@@ -1,0 +1,7 @@
+// The browser and bundler entry. The WebAssembly is fetched and instantiated while this
+// module loads, so every export, the synchronous ones included, works once the import resolves.
+import init from "./illumio_events.js";
+
+await init({ module_or_path: new URL("./illumio_events_bg.wasm", import.meta.url) });
+
+export { queryEvents, countEvents, getEvent, isPceError } from "./illumio_events.js";

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds pkg/: the npm package, from the release wasm, wasm-bindgen's glue and pkg-template/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+cargo build --quiet --release --target wasm32-unknown-unknown -p illumio-events
+raw=target/wasm32-unknown-unknown/release/illumio_events.wasm
+out=target/pkg-build
+rm -rf "$out" pkg
+mkdir -p "$out" pkg/node pkg/web
+wasm-bindgen --target nodejs --out-dir "$out/node" "$raw"
+wasm-bindgen --target web --out-dir "$out/web" "$raw"
+# Both targets import the same module from the same wasm bytes, so one optimised file serves both.
+cmp -s "$out/node/illumio_events_bg.wasm" "$out/web/illumio_events_bg.wasm"
+wasm-opt -Oz --converge --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$out/web/illumio_events_bg.wasm" -o "$out/opt.wasm"
+cp "$out/opt.wasm" pkg/node/illumio_events_bg.wasm
+cp "$out/opt.wasm" pkg/web/illumio_events_bg.wasm
+# The generated .d.ts files are typed `any`; the package's public types are pkg-template/index.d.ts.
+sed '/@ts-self-types/d' "$out/node/illumio_events.js" > pkg/node/illumio_events.cjs
+sed '/@ts-self-types/d' "$out/web/illumio_events.js" > pkg/web/illumio_events.js
+cp pkg-template/node.mjs pkg/node/index.mjs
+cp pkg-template/web.js pkg/web/index.js
+cp pkg-template/index.d.ts pkg/index.d.ts
+cp pkg-template/index.d.ts pkg/index.d.cts
+cp pkg-template/package.json pkg/package.json
+cp pkg-template/README.md pkg/README.md 2>/dev/null || cp README.md pkg/README.md
+printf 'pkg: %s bytes of wasm, %s gzipped\n' "$(wc -c < pkg/web/illumio_events_bg.wasm)" "$(gzip -9c pkg/web/illumio_events_bg.wasm | wc -c)"
