@@ -1,0 +1,62 @@
+# The only entry points: `make demo`, `make test`, `make bench` (and `make pkg`).
+# Each installs what is missing first (scripts/ensure-tools.sh), so a fresh machine needs nothing else.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export CARGO_TERM_COLOR := never
+
+SIM := target/release/pce-sim
+PKG_TGZ := target/illumio-events.tgz
+PCE_ORG ?= 1
+
+.PHONY: all tools pkg sim consumer demo test lint test-rust test-wasm test-js test-e2e bench clean
+
+all: pkg sim
+
+tools:
+	@scripts/ensure-tools.sh rust wasm node
+
+pkg: tools
+	scripts/build-pkg.sh
+
+sim: tools
+	cargo build --quiet --release -p pce-sim
+
+# The packed tarball, installed into tests/js as a user would install it.
+consumer: pkg
+	rm -f target/illumio-events-*.tgz
+	cd pkg && npm pack --silent --pack-destination ../target >/dev/null
+	mv target/illumio-events-*.tgz $(PKG_TGZ)
+	cd tests/js && rm -rf node_modules/illumio-events && npm install --no-save --no-audit --no-fund --silent ../../$(PKG_TGZ)
+
+demo: pkg sim
+	scripts/demo.sh
+
+test: tools lint test-rust consumer sim test-js test-wasm test-e2e
+	@echo "make test: every suite passed"
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --quiet --workspace --all-targets -- -D warnings
+	cargo clippy --quiet -p illumio-events --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-rust:
+	cargo test --quiet --workspace
+
+test-js: consumer sim
+	cd tests/js && node --test --test-concurrency=2 --test-reporter=spec
+
+test-wasm: sim
+	@scripts/ensure-tools.sh browser
+	scripts/wasm-tests.sh
+
+test-e2e: consumer sim
+	@scripts/ensure-tools.sh browser
+	cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec
+
+bench: consumer sim
+	@scripts/ensure-tools.sh browser
+	node bench/run.mjs
+
+clean:
+	rm -rf target pkg node_modules tests/js/node_modules tests/artifacts
