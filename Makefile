@@ -9,7 +9,7 @@ SIM := target/release/pce-sim
 PKG_TGZ := target/illumio-events.tgz
 PCE_ORG ?= 1
 
-.PHONY: all tools pkg sim consumer demo test lint test-rust test-wasm test-js test-e2e bench clean
+.PHONY: all tools pkg sim consumer demo test lint test-rust test-wasm test-js test-types test-e2e bench clean
 
 all: pkg sim
 
@@ -32,7 +32,7 @@ consumer: pkg
 demo: pkg sim
 	scripts/demo.sh
 
-test: tools lint test-rust consumer sim test-js test-wasm test-e2e
+test: tools lint test-rust consumer sim test-js test-types test-wasm test-e2e
 	@echo "make test: every suite passed"
 
 lint:
@@ -45,6 +45,9 @@ test-rust:
 
 test-js: consumer sim
 	cd tests/js && node --test --test-concurrency=2 --test-reporter=spec
+
+test-types: consumer
+	node --test --test-reporter=spec tests/types
 
 test-wasm: sim
 	@scripts/ensure-tools.sh browser

@@ -1,0 +1,192 @@
+// Compiled by tests/types/types.test.mjs with `tsc --noEmit --strict` against the packed package,
+// once per consumer kind: Node ES module, Node CommonJS and bundler. Every public type is used,
+// and each `@ts-expect-error` line must stay an error: if the types loosened (a misspelt option
+// accepted, a wrong severity accepted, `any` somewhere), tsc reports the directive as unused.
+// The test replaces the next line for CommonJS with `import ie = require("illumio-events");`.
+import * as ie from "illumio-events";
+import { isPceError, queryEvents, type PceError, type PceEvent } from "illumio-events";
+
+const full: ie.PceConfig = {
+  url: "https://pce.example.com:8443",
+  orgId: 1,
+  apiKey: "api_0123456789abcdef",
+  apiSecret: "secret",
+  apiVersion: "v2",
+  timeoutMs: 30000,
+  maxRetries: 0,
+  asyncTimeoutMs: 600000,
+};
+// Behind a same-origin proxy: no credentials at all.
+const proxied: ie.PceConfig = { url: "http://127.0.0.1:8080/pce", orgId: 7 };
+
+const phases: ie.QueryProgress["phase"][] = [];
+const query: ie.EventQuery = {
+  eventType: "user.sign_in",
+  status: "failure",
+  severity: "warning",
+  since: new Date(0),
+  until: "2026-11-20T12:00:00Z",
+  maxResults: 20000,
+  signal: new AbortController().signal,
+  onProgress: (p) => {
+    const phase: "requested" | "running" | "downloading" | "done" = p.phase;
+    const elapsedMs: number = p.elapsedMs;
+    const job: string | undefined = p.job;
+    phases.push(phase);
+    void elapsedMs;
+    void job;
+  },
+};
+
+/** Exhaustive over Severity: a member missing or added breaks the `never` check or a case label. */
+export function rank(severity: ie.Severity): number {
+  switch (severity) {
+    case "emerg": return 0;
+    case "alert": return 1;
+    case "crit": return 2;
+    case "err": return 3;
+    case "warning": return 4;
+    case "notice": return 5;
+    case "info": return 6;
+    case "debug": return 7;
+    default: {
+      const unreachable: never = severity;
+      return unreachable;
+    }
+  }
+}
+
+/** Exhaustive over PceErrorKind. */
+export function advice(kind: ie.PceErrorKind): string {
+  switch (kind) {
+    case "invalid_argument": return "fix the call";
+    case "http": return "read status";
+    case "network": return "check the connection";
+    case "timeout": return "raise timeoutMs";
+    case "aborted": return "the caller stopped it";
+    case "invalid_response": return "the PCE sent something odd";
+    case "async_job_failed": return "the PCE's job failed";
+    default: {
+      const unreachable: never = kind;
+      return unreachable;
+    }
+  }
+}
+
+/** Reads every field of an event with the type the contract gives it. */
+export function describe(event: PceEvent): string {
+  const href: string = event.href;
+  const timestamp: string = event.timestamp;
+  const fqdn: string = event.pce_fqdn;
+  const eventType: string = event.event_type;
+  const status: "success" | "failure" | null | string = event.status;
+  const severity: ie.Severity | string = event.severity;
+  // An unknown severity passes through; comparing with a known one still type-checks.
+  const known: boolean = event.severity === "err";
+
+  const createdBy: ie.CreatedBy = event.created_by;
+  const kind: string | undefined = Object.keys(createdBy)[0];
+  const user = createdBy["user"];
+  const username: string | undefined = user?.username;
+  const hostname: string | null | undefined = createdBy["ven"]?.hostname;
+  const clusterName: string | null | undefined = createdBy["container_cluster"]?.name;
+  const extraOfKind: unknown = createdBy["agent"]?.["anything"];
+
+  const action: ie.EventAction | null = event.action;
+  const endpoint: string | null | undefined = action?.api_endpoint;
+  const method: string | null | undefined = action?.api_method;
+  const code: number | null | undefined = action?.http_status_code;
+  const srcIp: string | null | undefined = action?.src_ip;
+  const info: Record<string, unknown> | null | undefined = action?.info;
+
+  const changes: ie.ResourceChange[] = event.resource_changes;
+  const changeTypes: string[] = changes.map((c) => c.change_type);
+  const before: unknown = changes[0]?.changes["name"]?.before;
+  const created: unknown[] | undefined = changes[0]?.changes["members"]?.created;
+  const resource: Record<string, Record<string, unknown>> | undefined = changes[0]?.resource;
+
+  const notifications: ie.EventNotification[] = event.notifications;
+  const notificationType: string | undefined = notifications[0]?.notification_type;
+  const notificationInfo: Record<string, unknown> | null | undefined = notifications[0]?.info;
+
+  // Fields of newer PCE versions are kept, typed unknown rather than any.
+  const newer: unknown = event["added_in_pce_25"];
+  // @ts-expect-error an unknown field is unknown, so it is no string without a check
+  const notAString: string = event["added_in_pce_25"];
+  // @ts-expect-error the wire names are snake_case, as the PCE sent them
+  const camel: string = event.eventType;
+
+  void [href, timestamp, fqdn, eventType, status, severity, known, kind, username, hostname, clusterName,
+    extraOfKind, endpoint, method, code, srcIp, info, changeTypes, before, created, resource,
+    notificationType, notificationInfo, newer, notAString, camel];
+  return `${timestamp} ${eventType}`;
+}
+
+/** What a dashboard does with a failure: narrow with isPceError, then read the contract's fields. */
+export function explain(e: unknown): string {
+  // @ts-expect-error a caught value is unknown until narrowed
+  void e.kind;
+  if (isPceError(e)) {
+    const error: PceError = e;
+    const asError: Error = e;
+    const name: "PceError" = e.name;
+    const kind: ie.PceErrorKind = e.kind;
+    const status: number | undefined = e.status;
+    const token: string | undefined = e.token;
+    const pceMessage: string | undefined = e.pceMessage;
+    const retryAfter: number | undefined = e.retryAfter;
+    const url: string | undefined = e.url;
+    const message: string = e.message;
+    void [error, asError, name, status, token, pceMessage, retryAfter, url];
+    return `${advice(kind)}: ${message}`;
+  }
+  if (ie.isPceError(e)) {
+    const kind: ie.PceErrorKind = e.kind;
+    return kind;
+  }
+  return String(e);
+}
+
+export async function run(): Promise<void> {
+  const controller = new AbortController();
+  const events: PceEvent[] = await queryEvents(full, query);
+  const none: ie.PceEvent[] = await ie.queryEvents(proxied);
+  const count: number = await ie.countEvents(full, { eventType: "user.sign_in", signal: controller.signal });
+  const all: number = await ie.countEvents(proxied);
+  const one: ie.PceEvent = await ie.getEvent(full, "/orgs/1/events/7a3b", { signal: controller.signal });
+  const byId: PceEvent = await ie.getEvent(proxied, "7a3b");
+  void [events.map(describe), none, count, all, one, byId, phases];
+
+  // The checks the contract makes at run time are also compile-time errors where TypeScript can see them.
+  // @ts-expect-error a misspelt option: eventType
+  await ie.queryEvents(full, { evenType: "user.sign_in" });
+  // @ts-expect-error the wire name instead of the option: maxResults
+  await ie.queryEvents(full, { max_results: 500 });
+  // @ts-expect-error "error" is no Severity ("err" is)
+  await ie.queryEvents(full, { severity: "error" });
+  // @ts-expect-error status is "success" or "failure"
+  await ie.queryEvents(full, { status: "ok" });
+  // @ts-expect-error since is a string or a Date
+  await ie.queryEvents(full, { since: 1700000000000 });
+  // @ts-expect-error orgId is a number
+  await ie.queryEvents({ url: "https://pce.example.com:8443", orgId: "1" });
+  // @ts-expect-error url is required
+  await ie.queryEvents({ orgId: 1 });
+  // @ts-expect-error a misspelt config key: apiKey
+  await ie.queryEvents({ url: "https://pce.example.com:8443", orgId: 1, apikey: "api_x" });
+  // @ts-expect-error countEvents takes no maxResults
+  await ie.countEvents(full, { maxResults: 10 });
+  // @ts-expect-error countEvents reports no progress
+  await ie.countEvents(full, { onProgress: () => undefined });
+  // @ts-expect-error hrefOrId is a string
+  await ie.getEvent(full, 42);
+  // @ts-expect-error getEvent's options hold only a signal
+  await ie.getEvent(full, "7a3b", { timeoutMs: 5 });
+  // @ts-expect-error the events are PceEvent[], not strings
+  const wrong: string[] = await ie.queryEvents(full);
+  // @ts-expect-error not an error kind
+  const kind: ie.PceErrorKind = "http_error";
+  // @ts-expect-error not a progress phase
+  const phase: ie.QueryProgress["phase"] = "queued";
+  void [wrong, kind, phase];
+}
