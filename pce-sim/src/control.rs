@@ -1,0 +1,209 @@
+//! The `/_sim/` control endpoints (only with `--control`, only from loopback):
+//! the request log, faults, event injection, the clock and counters.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+
+use pce_time::{format_rfc3339_millis, parse_rfc3339};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use crate::data::{self, StoredEvent};
+use crate::faults;
+use crate::http::{Request, Response};
+use crate::json::{obj, s, J};
+use crate::server::App;
+
+/// Answers a control request.
+pub fn handle(app: &App, req: &Request) -> Response {
+    let m = req.method.as_str();
+    match (req.path.as_str(), m) {
+        ("/_sim/requests", "GET") => {
+            let log = app.log();
+            let mut body = Vec::with_capacity(log.len() * 256 + 2);
+            body.push(b'[');
+            for (i, entry) in log.iter().enumerate() {
+                if i > 0 {
+                    body.push(b',');
+                }
+                entry.to_json().write(&mut body);
+            }
+            body.push(b']');
+            Response::json(200, body)
+        }
+        ("/_sim/requests", "DELETE") => {
+            app.log().clear();
+            Response::empty(204)
+        }
+        ("/_sim/faults", "GET") => Response::json(200, app.faults().list().to_bytes()),
+        ("/_sim/faults", "POST") => post_fault(app, req),
+        ("/_sim/faults", "DELETE") => {
+            app.faults().clear();
+            Response::empty(204)
+        }
+        ("/_sim/events", "POST") => post_events(app, req),
+        ("/_sim/clock", "GET") => clock(app),
+        ("/_sim/clock", "POST") => {
+            let body: Value = match serde_json::from_slice(&req.body) {
+                Ok(v) => v,
+                Err(e) => return bad(&format!("the body is not JSON: {e}")),
+            };
+            match body.get("advance_ms").and_then(Value::as_i64) {
+                Some(ms) if ms >= 0 => {
+                    app.clock.advance(ms);
+                    clock(app)
+                }
+                _ => bad("expected {\"advance_ms\": <non-negative integer>}"),
+            }
+        }
+        ("/_sim/stats", "GET") => {
+            let body = obj([
+                (
+                    "requests",
+                    J::Int(app.request_count.load(Ordering::SeqCst) as i64),
+                ),
+                ("events", J::Int(app.store().len() as i64)),
+            ]);
+            Response::json(200, body.to_bytes())
+        }
+        ("/_sim/requests", _) => method_not_allowed("GET, DELETE"),
+        ("/_sim/faults", _) => method_not_allowed("GET, POST, DELETE"),
+        ("/_sim/events", _) => method_not_allowed("POST"),
+        ("/_sim/clock", _) => method_not_allowed("GET, POST"),
+        ("/_sim/stats", _) => method_not_allowed("GET"),
+        _ => Response::error(404, "not_found", "No such control endpoint"),
+    }
+}
+
+fn method_not_allowed(allow: &str) -> Response {
+    Response::error(405, "method_not_allowed", "Method not allowed").with("Allow", allow)
+}
+
+fn bad(message: &str) -> Response {
+    Response::error(400, "invalid_request", message)
+}
+
+fn clock(app: &App) -> Response {
+    let now = format_rfc3339_millis(app.clock.now_ms()).unwrap_or_default();
+    Response::json(200, obj([("now", s(now))]).to_bytes())
+}
+
+fn post_fault(app: &App, req: &Request) -> Response {
+    let spec: Value = match serde_json::from_slice(&req.body) {
+        Ok(v) => v,
+        Err(e) => return bad(&format!("the body is not JSON: {e}")),
+    };
+    match faults::parse(&spec) {
+        Ok(fault) => {
+            app.faults().push(fault);
+            Response::json(201, app.faults().list().to_bytes())
+        }
+        Err(why) => bad(&why),
+    }
+}
+
+fn post_events(app: &App, req: &Request) -> Response {
+    let Ok(text) = std::str::from_utf8(&req.body) else {
+        return bad("the body is not UTF-8");
+    };
+    // Raw values keep each injected event exactly as sent, key order included.
+    let fields: HashMap<String, &RawValue> = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            return bad(&format!(
+                "expected {{\"events\": [...]}} or {{\"generate\": N, ...}}: {e}"
+            ))
+        }
+    };
+    let value = |name: &str| -> Result<Option<Value>, String> {
+        fields
+            .get(name)
+            .map(|raw| serde_json::from_str::<Value>(raw.get()).map_err(|e| e.to_string()))
+            .transpose()
+    };
+    let (generate, timestamp, spread_ms, overrides) = match (
+        value("generate"),
+        value("timestamp"),
+        value("spread_ms"),
+        value("overrides"),
+    ) {
+        (Ok(g), Ok(t), Ok(s), Ok(o)) => (g, t, s, o),
+        _ => return bad("the body is not valid JSON"),
+    };
+    let events = match fields.get("events") {
+        None => None,
+        Some(raw) => match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
+            Ok(list) => Some(list),
+            Err(_) => return bad("\"events\" must be an array of event objects"),
+        },
+    };
+    let generate = match generate {
+        None => None,
+        Some(v) => match v.as_u64() {
+            Some(n) => Some(n as usize),
+            None => return bad("\"generate\" must be a non-negative integer"),
+        },
+    };
+    let new_events: Vec<StoredEvent> = match (events, generate) {
+        (Some(events), None) => {
+            let mut out = Vec::with_capacity(events.len());
+            for (i, raw) in events.iter().enumerate() {
+                match StoredEvent::from_json(raw.get()) {
+                    Ok(e) => out.push(e),
+                    Err(why) => return bad(&format!("event {i}: {why}")),
+                }
+            }
+            out
+        }
+        (None, Some(count)) => {
+            if count > 1_000_000 {
+                return bad("generate at most 1000000 events at once");
+            }
+            let ts_ms = match timestamp {
+                None | Some(Value::Null) => app.clock.now_ms(),
+                Some(Value::String(t)) => match parse_rfc3339(&t) {
+                    Some(i) => i.millis(),
+                    None => return bad("timestamp must be RFC 3339"),
+                },
+                Some(_) => return bad("timestamp must be an RFC 3339 string"),
+            };
+            let overrides = overrides.unwrap_or(Value::Null);
+            if !overrides.is_null() && !overrides.is_object() {
+                return bad("overrides must be an object");
+            }
+            if let Some(Value::String(t)) = overrides.get("timestamp") {
+                if parse_rfc3339(t).is_none() {
+                    return bad("overrides.timestamp must be RFC 3339");
+                }
+            }
+            let spread = spread_ms.and_then(|v| v.as_i64()).unwrap_or(0).max(0);
+            let generated = data::generate(
+                &mut app.rng(),
+                app.cfg.org,
+                count,
+                ts_ms,
+                spread,
+                &overrides,
+            );
+            for e in &generated {
+                if StoredEvent::from_json(&e.json).is_err() {
+                    return bad("the overrides make an event without a string href or an RFC 3339 timestamp");
+                }
+            }
+            generated
+        }
+        _ => return bad("give either \"events\" or \"generate\""),
+    };
+    let mut body = Vec::new();
+    body.push(b'[');
+    let mut store = app.store_mut();
+    for (i, e) in new_events.into_iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        let stored = store.insert(e);
+        body.extend_from_slice(stored.json.as_bytes());
+    }
+    body.push(b']');
+    Response::json(200, body)
+}
