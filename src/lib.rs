@@ -14,7 +14,7 @@ pub mod query;
 pub mod retry;
 
 #[cfg(target_arch = "wasm32")]
-mod boundary;
+pub mod boundary;
 #[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]
