@@ -310,7 +310,9 @@ impl App {
         if !self.host_ok(req) {
             return misdirected();
         }
-        let outcome = match self.faults().take_request_fault(&req.path) {
+        // Bound first: a guard in the scrutinee would live through `route`, which locks faults again.
+        let fault = self.faults().take_request_fault(&req.path);
+        let outcome = match fault {
             None => Outcome::Respond(self.route(req), Delivery::Normal),
             Some(fault) => self.apply_fault(req, fault),
         };
