@@ -148,3 +148,69 @@ export function getEvent(config: PceConfig, hrefOrId: string, options?: { signal
 
 /** Whether a caught value is a PceError. */
 export function isPceError(e: unknown): e is PceError;
+
+/** Filters of a live tail: those of EventQuery that make sense while following new events. */
+export type WatchQuery = Omit<EventQuery, "until" | "maxResults" | "signal" | "onProgress">;
+
+/** How a live tail polls and how it stops. */
+export interface WatchOptions {
+  /** The wait between polls; default 10000. */
+  intervalMs?: number;
+  /** How late an event may appear (by its PCE timestamp) and still be delivered; default 60000. */
+  lookbackMs?: number;
+  /** Stops the watch: the pending next() resolves done and no request follows. */
+  signal?: AbortSignal;
+  /** Told of transient failures (network, timeout, async_job_failed, http 408/429/5xx) while the watch goes on. */
+  onError?: (error: PceError) => void;
+}
+
+/**
+ * Follows the org's events: each value is a non-empty batch of events not delivered before, oldest first.
+ * With `since`, the first batch holds every matching event from then on; without it, events that appear after the start.
+ */
+export function watchEvents(
+  config: PceConfig,
+  query?: WatchQuery,
+  options?: WatchOptions,
+): AsyncIterableIterator<PceEvent[]>;
+
+/** How eventTimeline buckets and groups. */
+export interface TimelineOptions {
+  /** The bucket size; default the smallest of 1 min, 5 min, 10 min, 15 min, 30 min, 1 h, 2 h, 3 h, 6 h, 12 h, 1 d, 7 d giving at most 120 buckets. */
+  bucketMs?: number;
+  /** The window's start; default the earliest event. */
+  start?: string | Date;
+  /** The window's end, inclusive; default the latest event. */
+  end?: string | Date;
+  /** What each bar is split by; default "severity". */
+  groupBy?: "severity" | "event_type" | "status" | "created_by";
+}
+
+/** One bucket of a timeline. */
+export interface TimelineBucket {
+  /** The bucket's start, RFC 3339. */
+  start: string;
+  /** Events in the bucket. */
+  total: number;
+  /** Events in the bucket per group, every group present. */
+  counts: Record<string, number>;
+}
+
+/** Event counts over time, per group. */
+export interface Timeline {
+  /** The window's start, RFC 3339. */
+  start: string;
+  /** The window's end, RFC 3339. */
+  end: string;
+  /** The bucket size. */
+  bucketMs: number;
+  /** Every group seen, in a stable order (severities by urgency, other values alphabetically). */
+  groups: string[];
+  /** Contiguous buckets, the first aligned to a multiple of bucketMs since the epoch (UTC). */
+  buckets: TimelineBucket[];
+  /** Events whose timestamp could not be read or lies outside start..end. */
+  skipped: number;
+}
+
+/** Counts events per time bucket and group, synchronously; usable before any other call. */
+export function eventTimeline(events: readonly PceEvent[], options?: TimelineOptions): Timeline;

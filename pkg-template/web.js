@@ -4,4 +4,4 @@ import init from "./illumio_events.js";
 
 await init({ module_or_path: new URL("./illumio_events_bg.wasm", import.meta.url) });
 
-export { queryEvents, countEvents, getEvent, isPceError } from "./illumio_events.js";
+export { queryEvents, countEvents, getEvent, watchEvents, eventTimeline, isPceError } from "./illumio_events.js";

@@ -7,7 +7,11 @@ use crate::error::{PceError, Result};
 use crate::href::event_path;
 use crate::options::{Options, Value};
 use crate::query::{EventQuery, QueryFor};
-use js_sys::{Array, Function, Object, Reflect};
+use crate::timeline::{Counts, GroupBy, Groups, Plan, TimelineOptions};
+use crate::watch::WatchOptions;
+use crate::watcher::{self, WatchSetup};
+use js_sys::{Array, Date, Function, Object, Reflect};
+use pce_time::{format_rfc3339_millis, parse_rfc3339};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -72,6 +76,152 @@ pub async fn get_event(
     client::get_event(&config, &path, &hooks)
         .await
         .map_err(to_js)
+}
+
+/// Starts a live tail: an async iterator of batches of new events, oldest first.
+#[wasm_bindgen(js_name = watchEvents, skip_typescript)]
+pub fn watch_events(config: JsValue, query: JsValue, options: JsValue) -> JsValue {
+    let setup = (|| {
+        let config = Config::parse(&read_options(&config, "config", false)?)?;
+        let query = EventQuery::parse(&read_options(&query, "query", true)?, QueryFor::Watch)?;
+        let watch_options = WatchOptions::parse(&read_options(&options, "options", true)?)?;
+        let hooks = hooks_of(&options);
+        let on_error = if options.is_object() {
+            Reflect::get(&options, &JsValue::from_str("onError"))
+                .ok()
+                .and_then(|f| f.dyn_into::<Function>().ok())
+        } else {
+            None
+        };
+        Ok(WatchSetup {
+            config,
+            query,
+            options: watch_options,
+            signal: hooks.signal,
+            on_error,
+        })
+    })();
+    watcher::watch(setup)
+}
+
+/// Counts events per time bucket and group, synchronously.
+#[wasm_bindgen(js_name = eventTimeline, skip_typescript)]
+pub fn event_timeline(events: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
+    timeline(&events, &options).map_err(to_js)
+}
+
+fn timeline(events: &JsValue, options: &JsValue) -> Result<JsValue> {
+    let events = events.dyn_ref::<Array>().ok_or_else(|| {
+        PceError::invalid_argument(
+            "events",
+            &format!(
+                "expected an array of events, got {}",
+                classify(events).describe()
+            ),
+        )
+    })?;
+    let options = TimelineOptions::parse(&read_options(options, "options", true)?)?;
+    let timestamp_key = JsValue::from_str("timestamp");
+    let group_key = JsValue::from_str(options.group_by.field());
+    let mut groups = Groups::default();
+    let mut read = Vec::with_capacity(events.length() as usize);
+    let (mut earliest, mut latest) = (None::<i64>, None::<i64>);
+    for event in events.iter() {
+        if !event.is_object() {
+            read.push(None);
+            continue;
+        }
+        let at = Reflect::get(&event, &timestamp_key)
+            .ok()
+            .and_then(|t| t.as_string())
+            .and_then(|t| parse_rfc3339(&t))
+            .map(|t| t.millis());
+        if let Some(at) = at {
+            earliest = Some(earliest.map_or(at, |e| e.min(at)));
+            latest = Some(latest.map_or(at, |l| l.max(at)));
+        }
+        read.push(at.map(|at| {
+            let group = Reflect::get(&event, &group_key).unwrap_or(JsValue::UNDEFINED);
+            let name = if options.group_by == GroupBy::CreatedBy {
+                created_by_kind(&group)
+            } else {
+                group_name(&group)
+            };
+            (at, groups.index_of(&name))
+        }));
+    }
+    let (start, end) = options.window(earliest, latest, Date::now() as i64);
+    let plan = Plan::new(start, end, options.bucket_ms)?;
+    let mut counts = Counts::new(&plan);
+    let mut totals = vec![0u32; plan.count];
+    let mut skipped = 0u32;
+    for (at, group) in read.iter().map(|r| r.unwrap_or((i64::MIN, 0))) {
+        match plan.bucket_of(at) {
+            Some(bucket) => {
+                counts.add(bucket, group);
+                totals[bucket] += 1;
+            }
+            None => skipped += 1,
+        }
+    }
+    let order = groups.ordered(options.group_by);
+    let group_names: Vec<JsValue> = order
+        .iter()
+        .map(|i| JsValue::from_str(&groups.names[*i]))
+        .collect();
+    let buckets = Array::new_with_length(plan.count as u32);
+    for (bucket, total) in totals.iter().enumerate() {
+        let counts_by_group = Object::new();
+        for (i, name) in order.iter().zip(&group_names) {
+            let _ = Reflect::set(&counts_by_group, name, &counts.get(bucket, *i).into());
+        }
+        let start_ms = plan.first_ms + bucket as i64 * plan.bucket_ms;
+        let entry = Object::new();
+        let _ = Reflect::set(&entry, &"start".into(), &iso(start_ms).into());
+        let _ = Reflect::set(&entry, &"total".into(), &(*total).into());
+        let _ = Reflect::set(&entry, &"counts".into(), &counts_by_group);
+        buckets.set(bucket as u32, entry.into());
+    }
+    let timeline = Object::new();
+    let _ = Reflect::set(&timeline, &"start".into(), &iso(plan.start_ms).into());
+    let _ = Reflect::set(&timeline, &"end".into(), &iso(plan.end_ms).into());
+    let _ = Reflect::set(
+        &timeline,
+        &"bucketMs".into(),
+        &(plan.bucket_ms as f64).into(),
+    );
+    let _ = Reflect::set(
+        &timeline,
+        &"groups".into(),
+        &group_names.into_iter().collect::<Array>(),
+    );
+    let _ = Reflect::set(&timeline, &"buckets".into(), &buckets);
+    let _ = Reflect::set(&timeline, &"skipped".into(), &skipped.into());
+    Ok(timeline.into())
+}
+
+fn iso(ms: i64) -> String {
+    format_rfc3339_millis(ms).unwrap_or_default()
+}
+
+/// A group as sent: a string as is, `null` as "null", anything else as `String(value)` would write it.
+fn group_name(value: &JsValue) -> String {
+    value
+        .as_string()
+        .unwrap_or_else(|| String::from(js_sys::JsString::from(value.clone())))
+}
+
+/// The kind of a `created_by`: its single key as sent.
+fn created_by_kind(value: &JsValue) -> String {
+    if value.is_object() {
+        if let Some(key) = Object::keys(value.unchecked_ref::<Object>())
+            .get(0)
+            .as_string()
+        {
+            return key;
+        }
+    }
+    group_name(value)
 }
 
 /// Whether a value is an error this package rejected with.

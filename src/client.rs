@@ -5,7 +5,7 @@ use crate::async_job::{AsyncCollection, Next};
 use crate::config::Config;
 use crate::error::{PceError, Result};
 use crate::event::{check_event, check_events, EventKey};
-use crate::query::EventQuery;
+use crate::query::{EventQuery, MAX_SYNC_RESULTS};
 use crate::retry::{is_retryable_status, parse_retry_after, retry_delay_ms};
 use crate::transport::{self, Failure, Get, Reply};
 use js_sys::{Array, Date, Function, Math, Object, Reflect};
@@ -50,13 +50,80 @@ pub async fn query_events(config: &Config, query: &EventQuery, hooks: &Hooks) ->
 pub async fn count_events(config: &Config, query: &EventQuery, hooks: &Hooks) -> Result<f64> {
     let url = events_url(config, query, 0);
     let reply = send(config, &url, false, hooks, None).await?;
-    reply
-        .total_count
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() < 16 && t.bytes().all(|b| b.is_ascii_digit()))
-        .and_then(|t| t.parse::<f64>().ok())
+    total_count(&reply)
+        .map(|n| n as f64)
         .ok_or_else(|| PceError::invalid_response(&url, "no integer X-Total-Count header"))
+}
+
+fn total_count(reply: &Reply) -> Option<u64> {
+    let text = reply.total_count.as_deref()?.trim();
+    if text.is_empty() || text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Every event matching `query`, however many: one GET when it holds them all
+/// (by `X-Total-Count`), else the asynchronous collection, grown until nothing is cut.
+pub async fn fetch_all(
+    config: &Config,
+    query: &EventQuery,
+    hooks: &Hooks,
+) -> Result<(Array, Vec<OwnedKey>)> {
+    let url = events_url(config, query, MAX_SYNC_RESULTS);
+    let reply = send(config, &url, false, hooks, None).await?;
+    let events = events_from(&url, &reply.body)?;
+    let got = events.keys.len() as u64;
+    let total = total_count(&reply);
+    if got < u64::from(MAX_SYNC_RESULTS) && total.is_none_or(|t| t <= got) {
+        return Ok(owned(events));
+    }
+    let mut wanted = query.clone();
+    // Headroom for events that arrive between the count and the job.
+    wanted.max_results = u32::try_from(total.unwrap_or(got).max(got) + u64::from(MAX_SYNC_RESULTS))
+        .unwrap_or(u32::MAX);
+    loop {
+        let mut result = None;
+        collect_async_with(config, &wanted, hooks, |events| {
+            result = Some(owned(events));
+            Ok(())
+        })
+        .await?;
+        let (array, keys) = result.unwrap_or_default();
+        // The PCE cuts the oldest events at max_results: a full answer may have lost some.
+        if keys.len() < wanted.max_results as usize || wanted.max_results == u32::MAX {
+            return Ok((array, keys));
+        }
+        wanted.max_results = wanted.max_results.saturating_mul(2);
+    }
+}
+
+/// The timestamp of the first event a one-page query returns (the newest), if any.
+pub async fn first_timestamp(
+    config: &Config,
+    query: &EventQuery,
+    hooks: &Hooks,
+) -> Result<Option<String>> {
+    let url = events_url(config, query, query.max_results);
+    let reply = send(config, &url, false, hooks, None).await?;
+    let events = events_from(&url, &reply.body)?;
+    Ok(events
+        .keys
+        .into_iter()
+        .next()
+        .map(|k| k.timestamp.into_owned()))
+}
+
+/// An event's href and timestamp, owned, outliving the body they came from.
+pub type OwnedKey = (String, String);
+
+fn owned(events: Events<'_>) -> (Array, Vec<OwnedKey>) {
+    let keys = events
+        .keys
+        .into_iter()
+        .map(|k| (k.href.into_owned(), k.timestamp.into_owned()))
+        .collect();
+    (events.array, keys)
 }
 
 /// `getEvent`: one GET of an event's path.

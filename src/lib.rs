@@ -12,6 +12,8 @@ pub mod href;
 pub mod options;
 pub mod query;
 pub mod retry;
+pub mod timeline;
+pub mod watch;
 
 #[cfg(target_arch = "wasm32")]
 pub mod boundary;
@@ -19,3 +21,5 @@ pub mod boundary;
 mod client;
 #[cfg(target_arch = "wasm32")]
 mod transport;
+#[cfg(target_arch = "wasm32")]
+mod watcher;

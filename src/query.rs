@@ -61,6 +61,15 @@ pub struct Bound {
     pub at: Instant,
 }
 
+impl Bound {
+    /// The bound at `millis` since the epoch, written as `Date.toISOString()` would.
+    pub fn from_millis(millis: i64) -> Option<Bound> {
+        let text = format_rfc3339_millis(millis)?;
+        let at = parse_rfc3339(&text)?;
+        Some(Bound { text, at })
+    }
+}
+
 /// A validated query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventQuery {
@@ -195,7 +204,7 @@ impl EventQuery {
 }
 
 /// Reads `since` or `until`: an RFC 3339 string (sent as given) or a valid `Date`.
-fn bound(value: &Value, key: &str) -> Result<Bound> {
+pub fn bound(value: &Value, key: &str) -> Result<Bound> {
     let problem = match value {
         Value::String(text) => match parse_rfc3339(text) {
             Some(at) => {

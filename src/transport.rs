@@ -80,7 +80,7 @@ pub async fn get(request: &Get<'_>) -> Result<Reply, Failure> {
     let controller = AbortController::new().map_err(|e| Failure::Network(describe(&e)))?;
     // A bound `abort` serves as both the timer and the listener, so no Rust closure is kept alive.
     let abort: Function = Reflect::get(&controller, &JsValue::from_str("abort"))
-        .and_then(|f| f.dyn_into::<Function>().map_err(JsValue::from))
+        .and_then(|f| f.dyn_into::<Function>())
         .map_err(|e| Failure::Network(describe(&e)))?
         .bind0(&controller);
     let _cleanup = Cleanup {
