@@ -50,7 +50,8 @@ pub fn handle(app: &App, req: &Request, rest: &str, caller: Caller) -> Response 
             }
         },
     };
-    if let Err(wait) = app.limiter().check(&key) {
+    let allowed = app.limiter().check(&key);
+    if let Err(wait) = allowed {
         return Response::error(
             429,
             "too_many_requests_error",
@@ -255,7 +256,8 @@ fn create_job(app: &App, req: &Request, q: &Query) -> Response {
     let (_, found) = app
         .store()
         .query(&q.filter, q.max_results.unwrap_or(usize::MAX));
-    let fate = match app.faults().take_job_fault(&req.path) {
+    let fault = app.faults().take_job_fault(&req.path);
+    let fate = match fault {
         Some(FaultKind::JobFail(message)) => Fate::Fail(message),
         Some(_) => Fate::Stuck,
         None => Fate::Done,

@@ -76,12 +76,14 @@ fn collection_is_newest_first_with_a_total() {
         .all(|e| ts(e) <= now && ts(e) >= now - 30 * 86_400_000));
 }
 
+type Pred = Box<dyn Fn(&Value) -> bool>;
+
 #[test]
 fn each_filter_matches_the_data() {
     let sim = start(&[]);
     let all = all_events(&sim);
     let count = |f: &dyn Fn(&Value) -> bool| all.iter().filter(|e| f(e)).count();
-    let cases: Vec<(String, Box<dyn Fn(&Value) -> bool>)> = vec![
+    let cases: Vec<(String, Pred)> = vec![
         (
             "event_type=user.sign_in".into(),
             Box::new(|e: &Value| e["event_type"] == "user.sign_in"),
@@ -135,10 +137,7 @@ fn each_filter_matches_the_data() {
         let r = sim.get(&format!("{EVENTS}?{query}&max_results=10000"));
         assert_eq!(r.status, 200, "{query}: {}", r.text());
         let got = r.json().as_array().unwrap().clone();
-        assert!(
-            got.iter().all(|e| pred(e)),
-            "{query}: an event does not match"
-        );
+        assert!(got.iter().all(&pred), "{query}: an event does not match");
         assert_eq!(r.total(), count(&*pred), "{query}: X-Total-Count");
         assert_eq!(got.len(), r.total(), "{query}: all matches returned");
         assert_newest_first(&got);
