@@ -107,6 +107,8 @@ export class Chart {
     svg.setAttribute("data-total", String(total));
     svg.setAttribute("data-buckets", String(g.n));
     svg.setAttribute("data-bucket-ms", String(timeline.bucketMs));
+    svg.setAttribute("data-since", new Date(view.since).toISOString());
+    svg.setAttribute("data-until", new Date(view.until).toISOString());
     svg.setAttribute("aria-label",
       `Timeline of ${fmtCount(total)} events, ${g.n} bars of ${fmtDuration(timeline.bucketMs)}, ` +
       `from ${fmtDateTime(view.since)} to ${fmtDateTime(view.until)}`);
@@ -125,7 +127,7 @@ export class Chart {
     }
     // Time ticks: a round step, at least ~90 px apart, aligned in the displayed zone.
     const pxPerMs = g.plotW / g.span;
-    const tickStep = TICK_STEPS.find((st) => st * pxPerMs >= 90) ?? TICK_STEPS.at(-1);
+    const tickStep = TICK_STEPS.find((st) => st * pxPerMs >= (st >= 86400e3 ? 64 : 90)) ?? TICK_STEPS.at(-1);
     const offset = this.zoneOffset(g.t0);
     let t = Math.ceil((g.t0 + offset) / tickStep) * tickStep - offset;
     for (; t <= g.t0 + g.span; t += tickStep) {

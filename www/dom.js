@@ -110,6 +110,10 @@ export function sevClass(sev) {
   return SEVERITIES.includes(sev) ? `sev-${sev}` : "sev-unknown";
 }
 
+const KIND_LABELS = { container_cluster: "cluster" };
+/** A short label of a created_by kind, for narrow columns. */
+export const kindLabel = (kind) => KIND_LABELS[kind] ?? kind;
+
 /** [kind, display name] of an event's created_by. */
 export function creator(ev) {
   const cb = ev?.created_by;

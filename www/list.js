@@ -1,7 +1,7 @@
 // The event list: newest first, virtualised (only the rows in view exist in the DOM),
 // so 100000 events scroll as smoothly as 100. Keyboard: ↑ ↓ PgUp PgDn Home End, Enter opens.
 
-import { h, fmtDateTime, creator, sevClass, str } from "./dom.js";
+import { h, fmtDateTime, creator, kindLabel, sevClass, str } from "./dom.js";
 
 export const ROW_HEIGHT = 34;
 const OVERSCAN = 8;
@@ -128,7 +128,7 @@ export class EventList {
       c.status.textContent = status;
       c.status.className = `c-status ${STATUS_CLASS[ev.status] ?? "st-other"}`;
       const [kind, name] = creator(ev);
-      c.who.firstChild.textContent = kind;
+      c.who.firstChild.textContent = kindLabel(kind);
       c.who.lastChild.textContent = kind === "system" ? "" : name;
       const act = ev.action && typeof ev.action === "object" ? ev.action : null;
       c.ip.textContent = act?.src_ip ? str(act.src_ip) : "—";

@@ -1,0 +1,197 @@
+// Shared by the demo's end-to-end tests: a private pce-sim serving www/ and a copy of pkg/,
+// a Chromium page that records console errors and CSP violations, and screenshots.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const ARTIFACTS = join(ROOT, "tests/artifacts");
+const SIM_BIN = process.env.PCE_SIM_BIN ?? join(ROOT, "target/release/pce-sim");
+const API_KEY = "api_0123456789abcdef";
+const API_SECRET = "test-secret-never-shown";
+const AUTH = `Basic ${Buffer.from(`${API_KEY}:${API_SECRET}`).toString("base64")}`;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A private copy of pkg/: other builds may replace pkg/ while a test runs, and the page
+ * must not see a half-written package.
+ */
+async function copyPkg() {
+  const files = ["web/index.js", "web/illumio_events.js", "web/illumio_events_bg.wasm"].map((f) => join(ROOT, "pkg", f));
+  for (let i = 0; i < 300; i++) {
+    if (files.every((f) => existsSync(f) && statSync(f).size > 0)) {
+      const dir = mkdtempSync(join(tmpdir(), "demo-pkg-"));
+      try {
+        cpSync(join(ROOT, "pkg"), dir, { recursive: true });
+        if (files.every((f) => existsSync(join(dir, f.slice(join(ROOT, "pkg").length))))) return dir;
+      } catch { /* pkg/ changed while copying: try again */ }
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await sleep(1000);
+  }
+  throw new Error("pkg/ is not built: run make pkg");
+}
+
+/** Starts pce-sim for the demo: --www www, --pkg (a copy), the control API, no rate limit. */
+export async function startDemoSim(extraArgs = []) {
+  const pkg = await copyPkg();
+  const args = [
+    "--listen", "127.0.0.1:0", "--control", "--org", "1",
+    "--api-key", API_KEY, "--api-secret", API_SECRET,
+    "--www", join(ROOT, "www"), "--pkg", pkg, "--rate-limit", "0",
+    ...extraArgs,
+  ];
+  const child = spawn(SIM_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => { stderr += d; });
+  const line = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`pce-sim did not start: ${stderr}`)); }, 30000);
+    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`pce-sim exited ${code}: ${stderr}`)); });
+    createInterface({ input: child.stdout }).once("line", (l) => { clearTimeout(timer); resolve(l); });
+  });
+  const url = /http:\/\/\S+/.exec(line)?.[0]?.replace(/\/$/, "");
+  if (!url) throw new Error(`no URL in pce-sim's ready line: ${line}`);
+  return new DemoSim(child, url, pkg);
+}
+
+export class DemoSim {
+  constructor(child, url, pkg) { Object.assign(this, { child, url, pkg }); }
+
+  async control(method, path, body) {
+    const res = await fetch(`${this.url}/_sim/${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30000),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`pce-sim ${method} /_sim/${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : undefined;
+  }
+  fault(spec) { return this.control("POST", "faults", spec); }
+  clearFaults() { return this.control("DELETE", "faults"); }
+  inject(body) { return this.control("POST", "events", body); }
+  async requests() {
+    const log = await this.control("GET", "requests");
+    return Array.isArray(log) ? log : log?.requests ?? [];
+  }
+  clearRequests() { return this.control("DELETE", "requests"); }
+
+  /** X-Total-Count of the simulator's own API for a filter: what the page must show. */
+  async count({ since, until, eventType, severity, status } = {}) {
+    const q = new URLSearchParams({ max_results: "0" });
+    if (eventType) q.set("event_type", eventType);
+    if (severity) q.set("severity", severity);
+    if (status) q.set("status", status);
+    if (since) q.set("timestamp[gte]", since);
+    if (until) q.set("timestamp[lte]", until);
+    const res = await fetch(`${this.url}/api/v2/orgs/1/events?${q}`, {
+      headers: { authorization: AUTH, accept: "application/json" },
+    });
+    if (!res.ok) throw new Error(`count: ${res.status} ${await res.text()}`);
+    return Number(res.headers.get("x-total-count"));
+  }
+
+  async stop() {
+    if (this.child.exitCode === null) {
+      const exited = new Promise((r) => this.child.once("exit", r));
+      this.child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(this.pkg, { recursive: true, force: true });
+  }
+}
+
+/** A fresh Chromium with its own profile. */
+export async function launch({ width = 1440, height = 1000, colorScheme = "dark" } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), "demo-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    viewport: { width, height },
+    colorScheme,
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A page that collects console errors, uncaught exceptions and CSP violations. */
+export async function openPage(browser) {
+  const page = await browser.context.newPage();
+  const problems = [];
+  page.on("console", (m) => { if (m.type() === "error") problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      (window.__csp ??= []).push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  page.problems = problems;
+  return page;
+}
+
+/** Waits until the page has drawn a chart for the view and is not loading. */
+export async function ready(page, { timeout = 30000 } = {}) {
+  await page.waitForFunction(() => {
+    const svg = document.getElementById("chart");
+    return svg?.hasAttribute("data-total") && document.getElementById("progress").hidden;
+  }, null, { timeout });
+}
+
+/** What the chart shows: its total, its range and the sum of its bars. */
+export function chartState(page) {
+  return page.evaluate(() => {
+    const svg = document.getElementById("chart");
+    const bars = [...svg.querySelectorAll(".bucket")].map((g) => Number(g.getAttribute("data-total")));
+    return {
+      total: Number(svg.getAttribute("data-total")),
+      barSum: bars.reduce((a, b) => a + b, 0),
+      buckets: bars.length,
+      since: svg.getAttribute("data-since"),
+      until: svg.getAttribute("data-until"),
+      listCount: document.getElementById("list-count").textContent,
+      legend: [...document.querySelectorAll("#legend .legend-label")].map((e) => e.textContent),
+    };
+  });
+}
+
+/** The rendered rows of the list (only the visible ones exist). */
+export function visibleRows(page) {
+  return page.evaluate(() => [...document.querySelectorAll("#list .row:not([hidden])")]
+    .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
+    .map((r) => ({
+      index: Number(r.dataset.index),
+      time: r.querySelector(".c-time").textContent,
+      severity: r.querySelector(".badge").textContent,
+      type: r.querySelector(".c-type").textContent,
+      status: r.querySelector(".c-status").textContent,
+      who: r.querySelector(".who-name").textContent,
+    })));
+}
+
+export async function shot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+/** Fails on console errors, page errors and CSP violations seen so far. */
+export async function assertClean(page, assert, { allow = [] } = {}) {
+  const csp = await page.evaluate(() => window.__csp ?? []);
+  const problems = [...page.problems, ...csp.map((c) => `csp: ${c}`)]
+    .filter((p) => !allow.some((re) => re.test(p)));
+  assert.deepEqual(problems, [], "no console errors, page errors or CSP violations");
+}
+
+export { sleep };
