@@ -32,7 +32,8 @@ export async function openPage(browser, url, name) {
   } catch (e) {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: `${ARTIFACTS}${name}.png` }).catch(() => {});
-    throw new Error(`${name}: the page did not finish (${problems.join("; ") || e.message})`);
+    const failed = responses.filter((r) => r.status >= 400).map((r) => `${r.status} ${r.url}`);
+    throw new Error(`${name}: the page did not finish: ${[...problems, ...failed].join("; ") || e.message}`);
   }
   return { page, problems, responses };
 }

@@ -1,20 +1,31 @@
-// The packed package's browser entry imported natively as an ES module (no bundler, no init()),
-// from a page pce-sim serves same-origin under its strict CSP; queries through the page's own
-// /pce proxy route and straight at /api with credentials, compared with the simulator's answers.
+// The packed package's browser entry, unpacked from the tarball and imported natively as an ES
+// module (no bundler, no init()), from a page pce-sim serves same-origin under its strict CSP;
+// queries through the page's own /pce proxy route and straight at /api with credentials, compared
+// with the simulator's answers.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSim, API_KEY, API_SECRET } from "../js/sim.mjs";
 import { launchBrowser, openPage } from "./browser.mjs";
 
 const fixture = fileURLToPath(new URL("./fixtures/native/", import.meta.url));
-const pkg = fileURLToPath(new URL("../../pkg/", import.meta.url));
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const tarball = join(root, "target/illumio-events.tgz");
+// The packed package unpacked privately: what users get, and safe from a concurrent `make pkg`.
+const pkg = join(root, "target/browser-pkg");
 
 let sim;
 let browser;
 let run;
 
 before(async () => {
+  assert.ok(existsSync(tarball), `${tarball} is missing: run make consumer first`);
+  rmSync(pkg, { recursive: true, force: true });
+  mkdirSync(pkg, { recursive: true });
+  execFileSync("tar", ["-xzf", tarball, "-C", pkg, "--strip-components=1"]);
   sim = await startSim(["--www", fixture, "--pkg", pkg]);
   browser = await launchBrowser();
   const query = new URLSearchParams({ org: String(sim.org), key: API_KEY, secret: API_SECRET });
@@ -38,7 +49,7 @@ test("the page ran to the end with no init() call, no page error and no CSP viol
   const { results, problems } = run;
   assert.equal(results.crashed, undefined, results.crashed);
   // The entry exports the API and no init function: instantiating the wasm is its own business.
-  for (const name of ["queryEvents", "countEvents", "getEvent", "isPceError"]) assert.ok(results.exports.includes(name), name);
+  for (const name of ["queryEvents", "countEvents", "getEvent", "watchEvents", "eventTimeline", "isPceError"]) assert.ok(results.exports.includes(name), name);
   for (const name of ["default", "init", "initSync"]) assert.ok(!results.exports.includes(name), `${name} is exported`);
   assert.deepEqual(results.violations, []);
   // The only console errors allowed are the two failed loads the page provoked (404 and 401).

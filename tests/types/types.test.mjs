@@ -94,6 +94,7 @@ test("the shipped index.d.ts and index.d.cts contain no `any` and export every n
     "PceConfig", "EventQuery", "QueryProgress", "Severity", "PceEvent", "CreatedBy", "EventAction",
     "ResourceChange", "EventNotification", "PceErrorKind", "PceError",
     "queryEvents", "countEvents", "getEvent", "isPceError",
+    "WatchQuery", "WatchOptions", "watchEvents", "TimelineOptions", "Timeline", "eventTimeline",
   ];
   for (const name of ["index.d.ts", "index.d.cts"]) {
     const text = readFileSync(join(installed, name), "utf8");

@@ -157,6 +157,31 @@ export async function run(): Promise<void> {
   const byId: PceEvent = await ie.getEvent(proxied, "7a3b");
   void [events.map(describe), none, count, all, one, byId, phases];
 
+  // The live tail: batches of PceEvent[], typed options, errors as PceError.
+  const watchQuery: ie.WatchQuery = { eventType: "user.sign_in", status: "success", severity: "info", since: new Date(0) };
+  const watchOptions: ie.WatchOptions = { intervalMs: 10000, lookbackMs: 60000, signal: controller.signal, onError: (e: PceError) => void explain(e) };
+  const watch: AsyncIterableIterator<PceEvent[]> = ie.watchEvents(full, watchQuery, watchOptions);
+  for await (const batch of ie.watchEvents(proxied)) { const newest: PceEvent | undefined = batch[0]; void newest; break; }
+  await watch.return?.();
+  // @ts-expect-error a watch has no end: until is no WatchQuery option
+  ie.watchEvents(full, { until: "2026-11-20T12:00:00Z" });
+  // @ts-expect-error nor is maxResults
+  ie.watchEvents(full, { maxResults: 10 });
+  // @ts-expect-error a misspelt watch option: intervalMs
+  ie.watchEvents(full, {}, { interval: 1000 });
+
+  // The timeline: synchronous, over readonly events.
+  const timelineOptions: ie.TimelineOptions = { bucketMs: 60000, start: new Date(0), end: "2026-11-20T12:00:00Z", groupBy: "created_by" };
+  const timeline: ie.Timeline = ie.eventTimeline(events as readonly PceEvent[], timelineOptions);
+  const bucket: ie.TimelineBucket | undefined = timeline.buckets[0];
+  const perGroup: number | undefined = bucket?.counts[timeline.groups[0] ?? "err"];
+  const span: [string, string, number, number] = [timeline.start, timeline.end, timeline.bucketMs, timeline.skipped];
+  void [perGroup, span, bucket?.start, bucket?.total, ie.eventTimeline([])];
+  // @ts-expect-error groupBy is one of severity, event_type, status, created_by
+  ie.eventTimeline(events, { groupBy: "user" });
+  // @ts-expect-error the timeline is synchronous: no Promise
+  await ie.eventTimeline(events).then(() => undefined);
+
   // The checks the contract makes at run time are also compile-time errors where TypeScript can see them.
   // @ts-expect-error a misspelt option: eventType
   await ie.queryEvents(full, { evenType: "user.sign_in" });
