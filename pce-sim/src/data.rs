@@ -761,19 +761,16 @@ impl Gen<'_> {
     }
 
     fn action(&mut self, a: Act) -> J {
-        let mut fields = vec![("uuid".to_string(), s(self.rng.uuid()))];
+        let mut fields = vec![("uuid".into(), s(self.rng.uuid()))];
         if let Some(info) = a.info {
-            fields.push(("info".to_string(), info));
+            fields.push(("info".into(), info));
         }
-        fields.push(("api_endpoint".to_string(), opt(a.endpoint.as_deref())));
-        fields.push(("api_method".to_string(), opt(a.method)));
-        fields.push((
-            "http_status_code".to_string(),
-            a.code.map_or(J::Null, J::Int),
-        ));
-        fields.push(("src_ip".to_string(), opt(a.src_ip.as_deref())));
+        fields.push(("api_endpoint".into(), opt(a.endpoint.as_deref())));
+        fields.push(("api_method".into(), opt(a.method)));
+        fields.push(("http_status_code".into(), a.code.map_or(J::Null, J::Int)));
+        fields.push(("src_ip".into(), opt(a.src_ip.as_deref())));
         if let Some(errors) = a.errors {
-            fields.push(("errors".to_string(), errors));
+            fields.push(("errors".into(), errors));
         }
         J::Obj(fields)
     }
@@ -813,18 +810,13 @@ impl Gen<'_> {
         ])
     }
 
-    fn change(&mut self, resource: J, changes: Vec<(&str, J)>, change_type: &str) -> J {
+    fn change(&mut self, resource: J, changes: Vec<(&'static str, J)>, change_type: &str) -> J {
         obj([
             ("uuid", s(self.rng.uuid())),
             ("resource", resource),
             (
                 "changes",
-                J::Obj(
-                    changes
-                        .into_iter()
-                        .map(|(k, v)| (k.to_string(), v))
-                        .collect(),
-                ),
+                J::Obj(changes.into_iter().map(|(k, v)| (k.into(), v)).collect()),
             ),
             ("change_type", s(change_type)),
         ])
@@ -941,14 +933,14 @@ impl Gen<'_> {
                     changes.push(self.change(res, c, "update"));
                 }
                 if !failed {
-                    let mut info = vec![("user".to_string(), user_j)];
+                    let mut info = vec![("user".into(), user_j)];
                     if matches!(kind, Kind::SignOut | Kind::Logout) {
                         let reason = if self.rng.chance(0.3) {
                             "timeout"
                         } else {
                             "user_logout"
                         };
-                        info.insert(0, ("reason".to_string(), s(reason)));
+                        info.insert(0, ("reason".into(), s(reason)));
                     }
                     notes.push(self.notification(note, J::Obj(info)));
                 }

@@ -5,7 +5,12 @@
 //! (features unify across the workspace). Events a PCE sends list `href` first, so
 //! the simulator builds them with this type instead.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
+
+/// An object key: borrowed for the generator's literal keys, which saves an allocation each.
+pub type Key = Cow<'static, str>;
 
 /// An ordered JSON value.
 #[derive(Clone, Debug)]
@@ -21,7 +26,7 @@ pub enum J {
     /// An array.
     Arr(Vec<J>),
     /// An object whose keys keep their insertion order.
-    Obj(Vec<(String, J)>),
+    Obj(Vec<(Key, J)>),
     /// Text that is already valid JSON, written as is.
     Raw(String),
 }
@@ -74,7 +79,7 @@ impl J {
             if let Some(slot) = fields.iter_mut().find(|(k, _)| k == key) {
                 slot.1 = value;
             } else {
-                fields.push((key.to_string(), value));
+                fields.push((Cow::Owned(key.to_string()), value));
             }
         }
     }
@@ -91,9 +96,11 @@ impl From<&Value> for J {
             },
             Value::String(s) => J::Str(s.clone()),
             Value::Array(items) => J::Arr(items.iter().map(J::from).collect()),
-            Value::Object(map) => {
-                J::Obj(map.iter().map(|(k, v)| (k.clone(), J::from(v))).collect())
-            }
+            Value::Object(map) => J::Obj(
+                map.iter()
+                    .map(|(k, v)| (Cow::Owned(k.clone()), J::from(v)))
+                    .collect(),
+            ),
         }
     }
 }
@@ -104,11 +111,11 @@ pub fn s(text: impl Into<String>) -> J {
 }
 
 /// An object from `(key, value)` pairs.
-pub fn obj<const N: usize>(fields: [(&str, J); N]) -> J {
+pub fn obj<const N: usize>(fields: [(&'static str, J); N]) -> J {
     J::Obj(
         fields
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, v)| (Cow::Borrowed(k), v))
             .collect(),
     )
 }

@@ -155,14 +155,14 @@ pub struct Logged {
 impl Logged {
     /// Its JSON for `GET /_sim/requests`.
     pub fn to_json(&self) -> J {
-        let mut headers: Vec<(String, J)> = Vec::new();
+        let mut headers: Vec<(crate::json::Key, J)> = Vec::new();
         for (name, value) in &self.headers {
             match headers.iter_mut().find(|(n, _)| n == name) {
                 Some((_, J::Str(v))) => {
                     v.push_str(", ");
                     v.push_str(value);
                 }
-                _ => headers.push((name.clone(), s(value.clone()))),
+                _ => headers.push((name.clone().into(), s(value.clone()))),
             }
         }
         obj([
