@@ -13,9 +13,16 @@ use wasm_bindgen_test::wasm_bindgen_test;
 const API_KEY: &str = "api_0123456789abcdef";
 const API_SECRET: &str = "wasm-test-secret";
 
+/// A value scripts/wasm-tests.sh passes at compile time; a test built without it fails.
+fn from_script(value: Option<&'static str>, name: &str) -> &'static str {
+    match value {
+        Some(value) => value,
+        None => panic!("{name} is unset: run these tests through scripts/wasm-tests.sh"),
+    }
+}
+
 fn sim_url() -> &'static str {
-    option_env!("PCE_SIM_URL")
-        .expect("PCE_SIM_URL is unset: run these tests through scripts/wasm-tests.sh")
+    from_script(option_env!("PCE_SIM_URL"), "PCE_SIM_URL")
 }
 
 fn js(json: &str) -> JsValue {
@@ -179,8 +186,7 @@ async fn wrong_credentials_are_an_http_401_without_the_secret() {
 #[wasm_bindgen_test]
 async fn a_refused_connection_is_a_network_error_and_the_next_call_works() {
     // scripts/wasm-tests.sh picks a port nothing listens on.
-    let closed =
-        option_env!("PCE_CLOSED_URL").expect("PCE_CLOSED_URL is unset: run scripts/wasm-tests.sh");
+    let closed = from_script(option_env!("PCE_CLOSED_URL"), "PCE_CLOSED_URL");
     let config = js(&format!(
         r#"{{"url": "{closed}", "orgId": 1, "maxRetries": 0, "timeoutMs": 5000}}"#
     ));
