@@ -269,7 +269,7 @@ fn main() -> ExitCode {
         };
         let app = app.clone();
         let spawned = thread::Builder::new()
-            .stack_size(256 * 1024)
+            .stack_size(1024 * 1024)
             .spawn(move || server::serve_connection(&app, stream, peer));
         if let Err(e) = spawned {
             eprintln!("pce-sim: cannot start a connection thread: {e}");
