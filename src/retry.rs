@@ -18,14 +18,26 @@ pub fn is_retryable_status(status: u16) -> bool {
     matches!(status, 429 | 502 | 503 | 504)
 }
 
-/// Reads `Retry-After` as seconds: a delay in seconds or an HTTP date (relative to `now_ms`).
+/// The longest `Retry-After` read, in seconds: 2^31, as RFC 9111 caps delta-seconds.
+/// Without it, 400 digits would read as infinity and reach the caller as `retryAfter: Infinity`.
+pub const RETRY_AFTER_CAP_SECS: f64 = 2_147_483_648.0;
+
+/// Reads `Retry-After` as seconds: a delay in seconds or an HTTP date (relative to `now_ms`),
+/// always a whole, finite number from 0 to [`RETRY_AFTER_CAP_SECS`].
 pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let value = value.trim();
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return value.parse::<f64>().ok();
+        return value
+            .parse::<f64>()
+            .ok()
+            .map(|secs| secs.min(RETRY_AFTER_CAP_SECS));
     }
     let at = parse_http_date(value)? as f64;
-    Some((at - now_ms / 1000.0).max(0.0).ceil())
+    Some(
+        (at - now_ms / 1000.0)
+            .ceil()
+            .clamp(0.0, RETRY_AFTER_CAP_SECS),
+    )
 }
 
 /// The wait before retry number `attempt` (0 for the first retry), or `None`
@@ -80,6 +92,22 @@ mod tests {
         for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 94 08:49:40 GMT"] {
             assert_eq!(parse_retry_after(bad, now_ms), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn caps_huge_delays_at_2_to_the_31_seconds() {
+        // Found by the retry_after fuzz target: 400 digits parsed as infinity.
+        let digits = "9".repeat(400);
+        assert_eq!(parse_retry_after(&digits, 0.0), Some(RETRY_AFTER_CAP_SECS));
+        assert_eq!(
+            parse_retry_after("2147483649", 0.0),
+            Some(RETRY_AFTER_CAP_SECS)
+        );
+        assert_eq!(parse_retry_after("2147483647", 0.0), Some(2_147_483_647.0));
+        let far = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", -1e15);
+        assert_eq!(far, Some(RETRY_AFTER_CAP_SECS));
+        // Still past the client's budget: the error is returned with a finite retryAfter.
+        assert_eq!(retry_delay_ms(0, 3, Some(RETRY_AFTER_CAP_SECS), 0.5), None);
     }
 
     #[test]
