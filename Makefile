@@ -10,6 +10,7 @@ PKG_TGZ := target/illumio-events.tgz
 PCE_ORG ?= 1
 
 .PHONY: all tools pkg sim consumer demo test lint test-rust test-wasm test-js test-types test-e2e bench clean
+.PHONY: test-fuzz fuzz-long
 
 all: pkg sim
 
@@ -32,7 +33,7 @@ consumer: pkg
 demo: pkg sim
 	scripts/demo.sh
 
-test: tools lint test-rust consumer sim test-js test-types test-wasm test-e2e
+test: tools lint test-rust consumer sim test-js test-types test-wasm test-e2e test-fuzz
 	@echo "make test: every suite passed"
 
 lint:
@@ -56,6 +57,16 @@ test-wasm: sim
 test-e2e: consumer sim
 	@scripts/ensure-tools.sh browser
 	cd tests/e2e && node --test --test-concurrency=1 --test-reporter=spec
+
+# Every fuzz target for a bounded time (fuzz/run.sh); fuzz-long for as long as asked: make fuzz-long FUZZ_SECONDS=3600
+FUZZ_SECONDS ?= 1800
+test-fuzz:
+	@scripts/ensure-tools.sh fuzz
+	fuzz/run.sh 20
+
+fuzz-long:
+	@scripts/ensure-tools.sh fuzz
+	fuzz/run.sh $(FUZZ_SECONDS)
 
 bench: consumer sim
 	@scripts/ensure-tools.sh browser

@@ -43,6 +43,14 @@ browser() {
   fi
 }
 
+fuzz() {
+  # cargo-fuzz drives libFuzzer; fuzz/run.sh lets the stable toolchain take its -Z flags (RUSTC_BOOTSTRAP=1).
+  if ! cargo fuzz --version >/dev/null 2>&1; then
+    say "installing cargo-fuzz (about 3 minutes, once)"
+    cargo install cargo-fuzz --locked
+  fi
+}
+
 for what in "${@:-rust wasm node_modules browser}"; do
   for step in $what; do
     case "$step" in
