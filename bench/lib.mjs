@@ -1,0 +1,124 @@
+// Shared by the bench scripts: where things are, the simulator, timing and the package loader.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+
+export const ROOT = fileURLToPath(new URL("../", import.meta.url));
+export const SIM_BIN = process.env.PCE_SIM_BIN ?? `${ROOT}target/release/pce-sim`;
+export const API_KEY = "api_0123456789abcdef";
+export const API_SECRET = "bench-secret";
+export const AUTH = `Basic ${Buffer.from(`${API_KEY}:${API_SECRET}`).toString("base64")}`;
+export const ORG = 1;
+/** The simulator's data: fixed clock and seed, so every run sees the same events. */
+export const SIM_EVENTS = 120000;
+export const SIM_ARGS = [
+  "--control", "--org", String(ORG), "--api-key", API_KEY, "--api-secret", API_SECRET,
+  "--now", "2026-11-20T12:00:00Z", "--seed", "7", "--events", String(SIM_EVENTS),
+  "--async-delay-ms", "0", "--rate-limit", "0",
+];
+
+/** The packed package as `make consumer` installed it into tests/js (what a user installs). */
+const consumer = createRequire(`${ROOT}tests/js/package.json`);
+export const PKG_CJS = consumer.resolve("illumio-events");
+export const PKG_DIR = PKG_CJS.replace(/node\/illumio_events\.cjs$/, "");
+
+/**
+ * Loads the package (its CommonJS build, the one instance both module systems share) and
+ * keeps the WebAssembly instance it makes, so the bench can read the size of its linear memory.
+ */
+export function loadPackage() {
+  const instances = [];
+  const Original = WebAssembly.Instance;
+  WebAssembly.Instance = new Proxy(Original, {
+    construct(target, args) {
+      const instance = Reflect.construct(target, args);
+      instances.push(instance);
+      return instance;
+    },
+  });
+  let pkg;
+  try {
+    pkg = consumer("illumio-events");
+  } finally {
+    WebAssembly.Instance = Original;
+  }
+  const memory = instances[0]?.exports.memory;
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error("the package's wasm memory was not reachable");
+  return { pkg, wasmMemoryBytes: () => memory.buffer.byteLength };
+}
+
+/** Starts pce-sim on a free loopback port; resolves with { url, stop }. */
+export async function startSim(extra = []) {
+  const child = spawn(SIM_BIN, ["--listen", "127.0.0.1:0", ...SIM_ARGS, ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => { stderr += d; });
+  const line = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`pce-sim did not start: ${stderr}`)); }, 120000);
+    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`pce-sim exited ${code}: ${stderr}`)); });
+    createInterface({ input: child.stdout }).once("line", (l) => { clearTimeout(timer); resolve(l); });
+  });
+  const url = /http:\/\/\S+/.exec(line)?.[0]?.replace(/\/$/, "");
+  if (!url) throw new Error(`no URL in pce-sim's ready line: ${line}`);
+  child.removeAllListeners("exit");
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+    },
+  };
+}
+
+/** A PceConfig for the package against the simulator at `url`. */
+export function config(url) {
+  return { url, orgId: ORG, apiKey: API_KEY, apiSecret: API_SECRET };
+}
+
+/** The raw baseline: fetch + JSON.parse of the body text, with the same headers the package sends. */
+export async function rawJson(url, headers = {}) {
+  const res = await fetch(url, { headers: { authorization: AUTH, accept: "application/json", ...headers } });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${text.slice(0, 200)}`);
+  return JSON.parse(text);
+}
+
+export function median(values) {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const collect = globalThis.gc ?? (() => {});
+
+/**
+ * Times `subject` and `baseline` side by side: `warmup` untimed rounds of each, then `runs`
+ * timed rounds, alternating which goes first, a full GC before each timed call.
+ * Each function returns what it made, kept alive until its time is taken. Medians in ms.
+ */
+export async function sideBySide(subject, baseline, { warmup = 3, runs = 11, check } = {}) {
+  for (let i = 0; i < warmup; i++) {
+    const a = await subject();
+    const b = await baseline();
+    if (i === 0 && check) check(a, b);
+  }
+  const times = { subject: [], baseline: [] };
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 ? [["subject", subject], ["baseline", baseline]] : [["baseline", baseline], ["subject", subject]];
+    for (const [name, fn] of order) {
+      collect();
+      const t0 = performance.now();
+      const made = await fn();
+      times[name].push(performance.now() - t0);
+      void made;
+    }
+  }
+  const s = median(times.subject);
+  const b = median(times.baseline);
+  return { subject: s, baseline: b, ratio: s / b, runs, warmup };
+}

@@ -1,0 +1,269 @@
+// make bench: every row of BENCHMARKS.md, each against its baseline in the same run.
+// Expects the release artefacts `make bench` builds first (pkg/, the packed package in
+// tests/js/node_modules, target/release/pce-sim). Prints the table and rewrites the generated
+// part of BENCHMARKS.md, keeping the hand-written notes below its marker.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync, statSync } from "node:fs";
+import { cpus, totalmem, loadavg } from "node:os";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+import { API_KEY, API_SECRET, ORG, PKG_DIR, ROOT, SIM_ARGS, median, startSim } from "./lib.mjs";
+
+const started = Date.now();
+const say = (m) => process.stderr.write(`bench: ${m}\n`);
+const NODE_FLAGS = ["--expose-gc", "--max-old-space-size=8192"];
+const VENV = `${ROOT}target/bench-venv`;
+const PY = `${VENV}/bin/python`;
+const MARKER = "<!-- Everything above is written by `make bench`; the notes below are kept. -->";
+const load = () => loadavg().map((l) => l.toFixed(2)).join(" ");
+const loads = [load()];
+
+/** Runs a node script of bench/ in a fresh process; resolves with the JSON it printed last. */
+function nodeJson(script, args, flags = NODE_FLAGS) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...flags, `${ROOT}bench/${script}`, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => { out += d; });
+    child.once("exit", (code) => {
+      if (code !== 0) return reject(new Error(`${script} ${args.join(" ")} exited ${code}`));
+      resolve(JSON.parse(out.trim().split("\n").pop()));
+    });
+  });
+}
+
+function ensurePythonSdk() {
+  const importable = () => existsSync(PY) && spawnSync(PY, ["-c", "import illumio"]).status === 0;
+  if (importable()) return;
+  say("installing the Python SDK (pip install illumio) into target/bench-venv");
+  for (const [cmd, args] of [["python3", ["-m", "venv", VENV]], [`${VENV}/bin/pip`, ["install", "--quiet", "illumio"]]]) {
+    const r = spawnSync(cmd, args, { stdio: "inherit" });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed`);
+  }
+  if (!importable()) throw new Error("the Python SDK did not install");
+}
+
+function sizes() {
+  const file = (rel) => readFileSync(`${PKG_DIR}${rel}`);
+  const row = (rels) => {
+    const bytes = Buffer.concat(rels.map(file));
+    return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  };
+  return {
+    wasm: row(["web/illumio_events_bg.wasm"]),
+    webGlue: row(["web/illumio_events.js", "web/index.js"]),
+    nodeGlue: row(["node/illumio_events.cjs", "node/index.mjs"]),
+  };
+}
+
+function machine() {
+  const model = /model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
+  const git = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).stdout.trim();
+  const dirty = spawnSync("git", ["status", "--porcelain", "--", "src", "pkg-template", "Cargo.toml", "Cargo.lock"], { cwd: ROOT, encoding: "utf8" }).stdout.trim() !== "";
+  return { cpu: model, cores: cpus().length, ramGiB: totalmem() / 2 ** 30, node: process.version, commit: git + (dirty ? " (with uncommitted changes to src/)" : "") };
+}
+
+async function chromiumRows(sim) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+      // gc() before each timed call, as in Node.
+      "--js-flags=--expose-gc",
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    const problems = [];
+    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+    await page.goto(`${sim.url}/index.html`);
+    await page.waitForFunction(() => document.getElementById("state")?.textContent === "ready", null, { timeout: 60000 })
+      .catch(() => { throw new Error(`the bench page did not load: ${problems.join("; ")}`); });
+    const plan = [{ n: 1000, warmup: 5, runs: 21 }, { n: 10000, warmup: 3, runs: 15 }];
+    const rows = await page.evaluate((arg) => window.runBench(arg), { org: ORG, key: API_KEY, secret: API_SECRET, plan });
+    return { ...rows, version: browser.version() };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function coldStart(url, n) {
+  const runs = { package: [], raw: [] };
+  // Two untimed pairs first: the files are in the page cache for both.
+  for (let i = 0; i < n + 2; i++) {
+    const order = i % 2 ? ["package", "raw"] : ["raw", "package"];
+    for (const mode of order) {
+      const r = await nodeJson("cold.mjs", [url, mode], []);
+      if (i >= 2) runs[mode].push(r);
+    }
+  }
+  const pick = (mode, key) => median(runs[mode].map((r) => r[key]));
+  return {
+    subject: pick("package", "first"), baseline: pick("raw", "first"),
+    ratio: pick("package", "first") / pick("raw", "first"),
+    load: pick("package", "load"),
+    subjectFromStart: pick("package", "fromProcessStart"), baselineFromStart: pick("raw", "fromProcessStart"),
+    runs: n,
+  };
+}
+
+async function memory(url, n) {
+  const runs = { package: [], raw: [] };
+  for (let i = 0; i < n; i++) {
+    for (const mode of ["package", "raw"]) runs[mode].push(await nodeJson("memory.mjs", [url, mode]));
+  }
+  const pick = (mode, path) => median(runs[mode].map((r) => path.split(".").reduce((o, k) => o[k], r)));
+  const growth = await nodeJson("memory.mjs", [url, "growth"]);
+  return {
+    peak: { subject: pick("package", "peak.total"), baseline: pick("raw", "peak.total"), wasm: pick("package", "peak.wasm") },
+    held: { subject: pick("package", "held.total"), baseline: pick("raw", "held.total"), js: pick("package", "held.js"), wasm: pick("package", "held.wasm") },
+    maxRss: { subject: pick("package", "maxRss"), baseline: pick("raw", "maxRss") },
+    growth: growth.wasmAfter,
+    runs: n,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const ms = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const mb = (v) => `${(v / 2 ** 20).toFixed(1)} MiB`;
+const kb = (v) => `${(v / 1024).toFixed(1)} KiB`;
+const x = (v) => `${v.toFixed(2)}x`;
+
+function table(r) {
+  const rows = [
+    ["Node: `queryEvents` 1000 events", r.node.query1000, "fetch + JSON.parse, same URL"],
+    ["Node: `queryEvents` 10000 events", r.node.query10000, "fetch + JSON.parse, same URL"],
+    ["Chromium: `queryEvents` 1000 events", r.chromium.query1000, "fetch + JSON.parse, same URL"],
+    ["Chromium: `queryEvents` 10000 events", r.chromium.query10000, "fetch + JSON.parse, same URL"],
+    ["Node: 100000 events, async collection (client time)", r.node.async100k, "fetch + JSON.parse of the datafile"],
+    ["Node: `getEvent`", r.node.getEvent, "fetch + JSON.parse, same URL"],
+    ["Node: `eventTimeline` 100000 events", r.node.timeline100k, "plain JS loop, same counts"],
+    ["Node: `eventTimeline` 1000000 events", r.node.timeline1m, "plain JS loop, same counts"],
+    ["Python SDK 10000 events (baseline) vs `queryEvents` 10000", { subject: r.node.query10000.subject, baseline: r.python.median, ratio: r.node.query10000.subject / r.python.median, runs: r.python.runs }, "`pce.events.get(params={\"max_results\": 10000})`"],
+    ["Node: cold start, first `queryEvents` (100 events)", r.cold, "fresh process, first fetch + JSON.parse"],
+  ];
+  const lines = [
+    "| row | package (ms) | baseline (ms) | ratio | runs | baseline is |",
+    "|---|---:|---:|---:|---:|---|",
+    ...rows.map(([name, v, what]) => `| ${name} | ${ms(v.subject)} | ${ms(v.baseline)} | ${x(v.ratio)} | ${v.runs} | ${what} |`),
+  ];
+  const m = r.memory;
+  const mem = [
+    "| memory, holding 10000 events (median of " + m.runs + " fresh processes) | package | raw fetch + JSON.parse | ratio |",
+    "|---|---:|---:|---:|",
+    `| peak: JS heap + external + wasm linear memory, above the base | ${mb(m.peak.subject)} | ${mb(m.peak.baseline)} | ${x(m.peak.subject / m.peak.baseline)} |`,
+    `| held after a full GC, above the base | ${mb(m.held.subject)} (JS ${mb(m.held.js)}, wasm memory ${mb(m.held.wasm)} in all) | ${mb(m.held.baseline)} | ${x(m.held.subject / m.held.baseline)} |`,
+    `| peak RSS of the process (OS) | ${mb(m.maxRss.subject)} | ${mb(m.maxRss.baseline)} | ${x(m.maxRss.subject / m.maxRss.baseline)} |`,
+    "",
+    `wasm linear memory after successive \`queryEvents\` of 1000 events: ${Object.entries(m.growth).map(([n, b]) => `${n}: ${kb(b)}`).join(", ")}.`,
+  ];
+  const s = r.sizes;
+  const size = [
+    "| size | raw | gzip -9 |",
+    "|---|---:|---:|",
+    `| \`illumio_events_bg.wasm\` | ${kb(s.wasm.raw)} | ${kb(s.wasm.gzip)} |`,
+    `| JS glue, browser (\`web/illumio_events.js\` + \`web/index.js\`) | ${kb(s.webGlue.raw)} | ${kb(s.webGlue.gzip)} |`,
+    `| JS glue, Node (\`node/illumio_events.cjs\` + \`node/index.mjs\`) | ${kb(s.nodeGlue.raw)} | ${kb(s.nodeGlue.gzip)} |`,
+  ];
+  return { main: lines.join("\n"), memory: mem.join("\n"), size: size.join("\n") };
+}
+
+function targets(r) {
+  const t = [];
+  const add = (name, met, detail) => t.push(`| ${name} | ${met ? "met" : "**not met**"} | ${detail} |`);
+  add("`queryEvents` 10000 within 1.2x of raw, Node", r.node.query10000.ratio <= 1.2, `${x(r.node.query10000.ratio)} (${ms(r.node.query10000.subject)} vs ${ms(r.node.query10000.baseline)} ms)`);
+  add("`queryEvents` 10000 within 1.2x of raw, Chromium", r.chromium.query10000.ratio <= 1.2, `${x(r.chromium.query10000.ratio)} (${ms(r.chromium.query10000.subject)} vs ${ms(r.chromium.query10000.baseline)} ms)`);
+  add("`eventTimeline` 1M no slower than the JS loop", r.node.timeline1m.ratio <= 1.0, `${x(r.node.timeline1m.ratio)} (${ms(r.node.timeline1m.subject)} vs ${ms(r.node.timeline1m.baseline)} ms)`);
+  const py = r.python.median / r.node.query10000.subject;
+  add("at least 5x faster than the Python SDK, 10000 events", py >= 5, `${py.toFixed(1)}x faster (${ms(r.node.query10000.subject)} vs ${ms(r.python.median)} ms)`);
+  add("`.wasm` under 100 KB gzip", r.sizes.wasm.gzip < 100_000, `${r.sizes.wasm.gzip} bytes gzip (${kb(r.sizes.wasm.gzip)})`);
+  add("cold start under 50 ms", r.cold.subject < 50, `${ms(r.cold.subject)} ms (raw fetch cold: ${ms(r.cold.baseline)} ms)`);
+  const g = Object.values(r.memory.growth);
+  const grows = g[g.length - 1] > g[1];
+  add("no wasm memory growth across 1000 queries", !grows, `${kb(g[1])} after 10, ${kb(g[g.length - 1])} after 1000`);
+  return ["| target | status | this run |", "|---|---|---|", ...t].join("\n");
+}
+
+function render(r) {
+  const t = table(r);
+  const date = new Date(started).toISOString().replace(/\.\d+Z$/, "Z");
+  const m = r.machine;
+  return `# Benchmarks
+
+Written by \`make bench\` (bench/run.mjs) on ${date}, at commit ${m.commit}.
+
+- Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGiB.toFixed(1)} GiB RAM; load average (1, 5, 15 min) at the start ${r.loads[0]}, at the end ${r.loads[1]}.
+- Node ${m.node}; ${r.chromium.version.startsWith("Chrom") ? "" : "Chromium "}${r.chromium.version} headless (Playwright); Python ${r.python.python} with the SDK \`illumio\` ${r.python.version}.
+- pce-sim (release build) on 127.0.0.1: \`${SIM_ARGS.join(" ")}\`, same host, so "network" time is loopback.
+- Each time is the median of the runs shown after untimed warm-up runs; the package and its baseline alternate (A B, B A, ...) in the same process, with a full GC before each timed call (Node \`--expose-gc\`, Chromium \`--js-flags=--expose-gc\`). Ratio = package / baseline, so below 1 means the package is faster.
+- The whole run took ${((Date.now() - started) / 1000).toFixed(0)} s.
+
+## Time
+
+${t.main}
+
+The async row: the package's client time is its total minus the job phase, measured from its own \`onProgress\` calls: from "requested" (the 202 handled) to "downloading" (the datafile request sent). That phase is the simulator's job time (${r.node.async100k.simJobMs} ms here: \`--async-delay-ms 0\`, from the job's \`requested_at\`/\`terminated_at\`) plus the client's first poll wait (50 ms when the PCE says \`Retry-After: 0\`) and the poll itself. Medians: total ${ms(r.node.async100k.total)} ms, job phase ${ms(r.node.async100k.jobPhase)} ms. The client time keeps the 202 request, the datafile download, the check and the parse. The baseline downloads the datafile of one job made by hand, by fetch + JSON.parse.
+
+The Python row is the other way round: the SDK is the baseline and the package is \`queryEvents\` 10000 in Node from this same run, so a ratio of 0.1 means ten times faster.
+
+Cold start: a fresh \`node\` per run (${r.cold.runs} each, alternating); the time runs from the bench module's start through importing the package (${ms(r.cold.load)} ms median: reading, compiling and instantiating the wasm) to the first \`queryEvents\` answer of 100 events. The baseline is a fresh process's first fetch + JSON.parse of the same URL (Node loads its fetch lazily, so both pay for that). From the process's own start, Node's startup included: ${ms(r.cold.subjectFromStart)} vs ${ms(r.cold.baselineFromStart)} ms.
+
+## Memory
+
+${t.memory}
+
+Peak: sampled every millisecond while the query runs and once right after it resolves, before any GC. The wasm memory is read from the package's own \`WebAssembly.Memory\` (bench/lib.mjs keeps the instance the glue makes); Node counts a wasm memory in \`external\`, so JS = heapUsed + external minus the wasm memory. Linear memory never shrinks: what it grew to for one 10000-event body stays reserved (and reused) for the life of the process.
+
+## Size
+
+${t.size}
+
+## Targets
+
+${targets(r)}
+
+${MARKER}
+`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+for (const need of [`${ROOT}target/release/pce-sim`, `${PKG_DIR}web/illumio_events_bg.wasm`, `${ROOT}pkg/web/index.js`]) {
+  if (!existsSync(need)) throw new Error(`${need} is missing: run make bench (it builds the release artefacts)`);
+}
+if (statSync(`${ROOT}pkg/web/illumio_events_bg.wasm`).size !== statSync(`${PKG_DIR}web/illumio_events_bg.wasm`).size) {
+  say("warning: pkg/ and the packed package in tests/js differ; run make consumer");
+}
+ensurePythonSdk();
+const results = { machine: machine(), sizes: sizes() };
+say(`load average ${loads[0]}; starting pce-sim with ${SIM_ARGS[SIM_ARGS.indexOf("--events") + 1]} events`);
+const sim = await startSim(["--www", `${ROOT}bench/page`, "--pkg", `${ROOT}pkg`]);
+try {
+  say("Node rows (queryEvents, getEvent, async collection, eventTimeline)");
+  results.node = await nodeJson("node-suite.mjs", [sim.url]);
+  say("Chromium rows");
+  results.chromium = await chromiumRows(sim);
+  say("Python SDK");
+  const py = spawnSync(PY, [`${ROOT}bench/python_sdk.py`, sim.url, API_KEY, API_SECRET, "1", "5"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  if (py.status !== 0) throw new Error("the Python SDK run failed");
+  const pyOut = JSON.parse(py.stdout.trim().split("\n").pop());
+  results.python = { ...pyOut, median: median(pyOut.times), runs: pyOut.times.length };
+  say("cold start");
+  results.cold = await coldStart(sim.url, 15);
+  say("memory");
+  results.memory = await memory(sim.url, 3);
+} finally {
+  await sim.stop();
+}
+loads.push(load());
+results.loads = loads;
+
+const text = render(results);
+const path = `${ROOT}BENCHMARKS.md`;
+const kept = existsSync(path) ? readFileSync(path, "utf8").split(MARKER)[1] ?? "" : "";
+writeFileSync(path, text + kept.replace(/^\n+/, "\n"));
+writeFileSync(`${ROOT}target/bench-results.json`, `${JSON.stringify(results, null, 2)}\n`);
+const t = table(results);
+process.stdout.write(`\n${t.main}\n\n${t.memory}\n\n${t.size}\n\n${targets(results)}\n\nload average: ${loads.join(" -> ")}; wrote BENCHMARKS.md (and target/bench-results.json) in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
