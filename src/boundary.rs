@@ -5,7 +5,7 @@ use crate::client::{self, Hooks};
 use crate::config::Config;
 use crate::error::{PceError, Result};
 use crate::href::event_path;
-use crate::options::{Options, Value};
+use crate::options::{format_number, Options, Value};
 use crate::query::{EventQuery, QueryFor};
 use crate::timeline::{Counts, GroupBy, Groups, Plan, TimelineOptions};
 use crate::watch::WatchOptions;
@@ -204,11 +204,20 @@ fn iso(ms: i64) -> String {
     format_rfc3339_millis(ms).unwrap_or_default()
 }
 
-/// A group as sent: a string as is, `null` as "null", anything else as `String(value)` would write it.
+/// A group as sent: a string as is; `null`, booleans and numbers as JavaScript writes
+/// them; anything else as its JSON text.
 fn group_name(value: &JsValue) -> String {
-    value
-        .as_string()
-        .unwrap_or_else(|| String::from(js_sys::JsString::from(value.clone())))
+    match classify(value) {
+        Value::String(s) => s,
+        Value::Null => "null".into(),
+        Value::Undefined => "undefined".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => format_number(n),
+        other => js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| other.describe()),
+    }
 }
 
 /// The kind of a `created_by`: its single key as sent.

@@ -43,6 +43,8 @@ struct Watcher {
     dedupe: RefCell<Dedupe>,
     /// The latest `next()`, so that calls run one after another.
     tail: RefCell<Option<Promise>>,
+    /// A failure of the baseline taken at creation, for the first `next()` to handle.
+    early_error: RefCell<Option<PceError>>,
 }
 
 impl Watcher {
@@ -95,7 +97,25 @@ pub fn watch(setup: Result<WatchSetup>) -> JsValue {
         last_poll_ms: Cell::new(None),
         dedupe: RefCell::new(Dedupe::new(lookback as i64)),
         tail: RefCell::new(None),
+        early_error: RefCell::new(None),
     });
+    if let Ok(setup) = &watcher.setup {
+        if setup.signal.as_ref().is_some_and(AbortSignal::aborted) {
+            watcher.finish();
+        } else if setup.query.since.is_none() {
+            // "After it starts" means after this call: what exists now is the baseline.
+            let early = watcher.clone();
+            *watcher.tail.borrow_mut() = Some(future_to_promise(async move {
+                early.last_poll_ms.set(Some(Date::now()));
+                if let Ok(setup) = &early.setup {
+                    if let Err(error) = poll(&early, setup).await {
+                        *early.early_error.borrow_mut() = Some(error);
+                    }
+                }
+                Ok(JsValue::UNDEFINED)
+            }));
+        }
+    }
     let iterator = Object::new();
     let for_next = watcher.clone();
     let next = Closure::<dyn FnMut() -> Promise>::new(move || queue_next(&for_next));
@@ -163,8 +183,15 @@ async fn next_batch(watcher: &Watcher) -> std::result::Result<JsValue, JsValue> 
             watcher.finish();
             return done();
         }
-        watcher.last_poll_ms.set(Some(Date::now()));
-        match poll(watcher, setup).await {
+        let early_error = watcher.early_error.borrow_mut().take();
+        let outcome = match early_error {
+            Some(error) => Err(error),
+            None => {
+                watcher.last_poll_ms.set(Some(Date::now()));
+                poll(watcher, setup).await
+            }
+        };
+        match outcome {
             Ok(batch) => {
                 watcher.failures.set(0);
                 if batch.length() > 0 {
