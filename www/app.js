@@ -355,23 +355,35 @@ function markConnected(ok, err) {
 function render() {
   if (!base || !view) return;
   const recs = viewRecords();
-  const events = recs.map((r) => r.ev);
-  let timeline;
-  try {
-    timeline = ie.eventTimeline(events, {
-      start: new Date(view.since).toISOString(), end: new Date(view.until).toISOString(), groupBy: state.group,
-    });
-  } catch (err) {
-    showError("timeline", err);
-    return;
-  }
-  chart.render(timeline, { since: view.since, until: view.until, groupBy: state.group });
-  el.chartTitle.textContent = `Events per ${fmtDuration(timeline.bucketMs)}`;
-  el.chartRange.textContent = `${fmtDateTime(view.since)} → ${fmtDateTime(view.until)} ${zoneLabel()} · ${fmtDuration(view.until - view.since)}`;
   list.setRecords(recs);
   el.listCount.textContent = `${fmtCount(recs.length)} event${recs.length === 1 ? "" : "s"}, newest first`;
   renderStats(recs);
   syncControls();
+  el.chartRange.textContent = `${fmtDateTime(view.since)} → ${fmtDateTime(view.until)} ${zoneLabel()} · ${fmtDuration(view.until - view.since)}`;
+  drawChart(recs, view.since, view.until);
+}
+
+/** The chart from eventTimeline(); if the package cannot compute it, the list stays usable. */
+function drawChart(recs, since, until) {
+  let timeline;
+  try {
+    timeline = ie.eventTimeline(recs.map((r) => r.ev), {
+      start: new Date(since).toISOString(), end: new Date(until).toISOString(), groupBy: state.group,
+    });
+  } catch (err) {
+    const pceErr = err?.name === "PceError";
+    showBanner("timeline", {
+      level: "warn", kind: "timeline",
+      title: `The chart could not be drawn by ${state.group.replace("_", " ")}.`,
+      advice: "eventTimeline() rejected these events; the list below is complete. Choose another “Chart by” grouping.",
+    }, { details: pceErr ? errorDetails(err) : [["message", String(err?.message ?? err)]] });
+    chart.fail(`No chart by ${state.group.replace("_", " ")} for these events.`);
+    return false;
+  }
+  dismissBanner("timeline");
+  chart.render(timeline, { since, until, groupBy: state.group });
+  el.chartTitle.textContent = `Events per ${fmtDuration(timeline.bucketMs)}`;
+  return true;
 }
 
 function renderStats(recs) {
@@ -500,9 +512,7 @@ function slideLive(batch) {
   base = { ...base, records, since, until: newest, count: records.length };
   view = { since, until: newest };
   const recs = viewRecords();
-  const events = recs.map((r) => r.ev);
-  const timeline = ie.eventTimeline(events, { start: new Date(since).toISOString(), end: new Date(newest).toISOString(), groupBy: state.group });
-  chart.render(timeline, { since, until: newest, groupBy: state.group });
+  drawChart(recs, since, newest);
   el.chartRange.textContent = `${fmtDateTime(since)} → now · ${fmtDuration(newest - since)} · live`;
   const added = fresh.filter((r) => r.t >= since).length;
   list.setRecords(recs, { added });

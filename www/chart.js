@@ -81,6 +81,16 @@ export class Chart {
     this.drawLegend();
   }
 
+  /** Shows a message instead of bars. */
+  fail(message) {
+    this.data = null;
+    clear(this.svg).removeAttribute("data-total");
+    clear(this.legend);
+    this.hideTip();
+    this.empty.textContent = message;
+    this.empty.hidden = false;
+  }
+
   geometry() {
     const width = Math.max(280, this.wrap.clientWidth);
     const height = width < 600 ? 180 : 230;
@@ -112,6 +122,7 @@ export class Chart {
     svg.setAttribute("aria-label",
       `Timeline of ${fmtCount(total)} events, ${g.n} bars of ${fmtDuration(timeline.bucketMs)}, ` +
       `from ${fmtDateTime(view.since)} to ${fmtDateTime(view.until)}`);
+    this.empty.textContent = "No events in this range.";
     this.empty.hidden = total > 0;
 
     const max = Math.max(1, ...timeline.buckets.map((b) => b.total));
