@@ -5,6 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect, createServer as createTcpServer } from "node:net";
 import { createRequire } from "node:module";
@@ -208,6 +209,27 @@ describe("the API secret never leaks from the package", { timeout: 120000 }, () 
       assert.ok(!`${r.path}?${r.query}`.includes(API_KEY), `the key in ${r.path}?${r.query}`);
       assert.equal(r.method, "GET");
       assert.equal(r.headers.authorization, BASIC);
+    }
+  });
+  it("a redirect to another origin never carries the credentials there", async () => {
+    const seen = [];
+    const other = createHttpServer((req, res) => {
+      seen.push({ url: req.url, authorization: req.headers.authorization });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("[]");
+    });
+    await new Promise((r) => other.listen(0, "127.0.0.1", r));
+    try {
+      const target = `http://127.0.0.1:${other.address().port}/api/v2/orgs/1/events?max_results=5`;
+      for (const status of [301, 302, 303, 307, 308]) {
+        await sim.fault({ kind: "respond", status, headers: { Location: target } });
+        try { await queryEvents(sim.config({ maxRetries: 0 }), { maxResults: 5 }); } catch (e) { assertClean(String(e.message), secretForms(API_KEY, API_SECRET), "the error"); }
+      }
+      for (const r of seen) assert.equal(r.authorization, undefined, `the credentials followed a redirect to ${r.url}`);
+      console.log(`# redirects: ${seen.length} of 5 followed to the other origin, none with Authorization`);
+    } finally {
+      await sim.clearFaults();
+      await new Promise((r) => { other.closeAllConnections(); other.close(r); });
     }
   });
 });
