@@ -129,6 +129,11 @@ test("range presets and grouping", async () => {
   assert.ok(grouped.legend.some((l) => /^[a-z_]+\.[a-z_]+$/.test(l)), `event types in the legend: ${grouped.legend}`);
   assert.match(page.url(), /group=event_type/);
   await shot(page, "demo-7d-by-type");
+  await page.selectOption("#group", "status");
+  await page.waitForFunction(() => document.querySelector("#legend")?.textContent.includes("failure"));
+  const byStatus = await chartState(page);
+  assert.equal(byStatus.total, st.total);
+  assert.ok(byStatus.legend.includes("success") && byStatus.legend.includes("failure"), `statuses: ${byStatus.legend}`);
   await page.selectOption("#group", "severity");
 });
 
