@@ -26,9 +26,9 @@ if [[ -n "${PCE_URL:-}" ]]; then
     echo "demo: PCE_CA_FILE $PCE_CA_FILE is not readable" >&2
     exit 2
   fi
-  # pce-sim reads the upstream secret from its command line only (no environment variable),
-  # so it is visible to other local users in `ps` while the demo runs. It is never printed here.
-  args+=(--org "$org" --upstream "$PCE_URL" --upstream-key "$PCE_API_KEY" --upstream-secret "$PCE_API_SECRET")
+  # The secret goes through the environment, not the command line that `ps` shows every user.
+  export PCE_SIM_UPSTREAM_SECRET="$PCE_API_SECRET"
+  args+=(--org "$org" --upstream "$PCE_URL" --upstream-key "$PCE_API_KEY")
   [[ -n "${PCE_CA_FILE:-}" ]] && args+=(--upstream-ca "$PCE_CA_FILE")
   what="a proxy to the PCE at ${PCE_URL%%\?*}, org $org"
 else

@@ -33,7 +33,8 @@ const USAGE: &str =
                [--events N] [--days D] [--seed S] [--now RFC3339] [--www DIR] [--pkg DIR]
                [--rate-limit PER_MIN] [--async-delay-ms MS] [--cors] [--control]
                [--live-per-minute N] [--clock-speed F]
-               [--upstream URL --upstream-key K --upstream-secret S [--upstream-ca FILE]]";
+               [--upstream URL --upstream-key K --upstream-secret S [--upstream-ca FILE]]\n\
+               (the upstream secret may come from the environment variable PCE_SIM_UPSTREAM_SECRET instead)";
 
 fn parse_args(args: &[String]) -> Result<Config, String> {
     let mut cfg = Config {
@@ -130,6 +131,13 @@ fn parse_args(args: &[String]) -> Result<Config, String> {
     if cfg.api_key.is_empty() || cfg.api_key.contains(':') || cfg.api_secret.is_empty() {
         return Err("--api-key must be non-empty without ':', and --api-secret non-empty".into());
     }
+    // The environment keeps the secret out of `ps`, which shows every user the command line.
+    let up_secret = up_secret.or_else(|| {
+        up_url.as_ref()?;
+        std::env::var("PCE_SIM_UPSTREAM_SECRET")
+            .ok()
+            .filter(|s| !s.is_empty())
+    });
     cfg.upstream =
         match (up_url, up_key, up_secret) {
             (Some(url), Some(key), Some(secret)) => Some(Upstream {
@@ -140,7 +148,7 @@ fn parse_args(args: &[String]) -> Result<Config, String> {
             }),
             (None, None, None) if up_ca.is_none() => None,
             _ => return Err(
-                "--upstream needs --upstream-key and --upstream-secret (and they need --upstream)"
+                "--upstream needs --upstream-key and --upstream-secret or PCE_SIM_UPSTREAM_SECRET (and they need --upstream)"
                     .into(),
             ),
         };

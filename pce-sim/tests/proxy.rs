@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{basic, start, Sim};
+use common::{basic, start, start_with_env, Sim};
 use serde_json::json;
 
 const UP_KEY: &str = "api_upstream0001";
@@ -28,6 +28,34 @@ fn pair(extra: &[&str]) -> (Sim, Sim) {
     args.extend_from_slice(extra);
     let front = start(&args);
     (upstream, front)
+}
+
+#[test]
+fn takes_the_upstream_secret_from_the_environment() {
+    let up = start(&["--api-key", UP_KEY, "--api-secret", UP_SECRET]);
+    let front = start_with_env(
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--upstream",
+            up.url.as_str(),
+            "--upstream-key",
+            UP_KEY,
+        ],
+        &[("PCE_SIM_UPSTREAM_SECRET", UP_SECRET)],
+    );
+    assert!(!front.ready_line.contains(UP_SECRET));
+    let r = front
+        .raw(
+            "GET",
+            "/pce/api/v2/orgs/1/events?max_results=1",
+            &[("Accept", "application/json")],
+            None,
+        )
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text());
+    let log = up.control("GET", "requests", None).json();
+    assert_eq!(log[0]["headers"]["authorization"], basic(UP_KEY, UP_SECRET));
 }
 
 #[test]

@@ -55,8 +55,14 @@ pub fn start(extra: &[&str]) -> Sim {
 
 /// Starts a simulator with exactly these flags.
 pub fn start_raw(args: &[&str]) -> Sim {
+    start_with_env(args, &[])
+}
+
+/// Starts a simulator with exactly these flags and extra environment variables.
+pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Sim {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pce-sim"))
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
