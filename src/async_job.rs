@@ -2,6 +2,7 @@
 //! driver sends what a step asks for and feeds the answer to the next step.
 
 use crate::error::{PceError, Result};
+use crate::event::MaybeStr;
 use crate::href::{async_path, AsyncHref};
 
 /// The first wait between polls when the PCE gives no `Retry-After` (or 0), doubled each poll.
@@ -86,16 +87,23 @@ impl AsyncCollection {
         body: &[u8],
         retry_after: Option<f64>,
     ) -> Result<Next> {
-        let job: serde_json::Value = serde_json::from_slice(body)
-            .map_err(|e| PceError::invalid_response(url, &format!("the job is not JSON ({e})")))?;
-        let status = job.get("status").and_then(|s| s.as_str()).ok_or_else(|| {
+        let job = read_job(body).ok_or_else(|| {
             PceError::invalid_response(url, "the job is not an object with a string `status`")
         })?;
+        let status = job
+            .status
+            .as_ref()
+            .and_then(MaybeStr::as_str)
+            .ok_or_else(|| {
+                PceError::invalid_response(url, "the job is not an object with a string `status`")
+            })?;
         match status {
             "done" => {
                 let href = job
-                    .pointer("/result/href")
-                    .and_then(|h| h.as_str())
+                    .result
+                    .as_ref()
+                    .and_then(|r| r.href.as_ref())
+                    .and_then(MaybeStr::as_str)
                     .ok_or_else(|| {
                         PceError::invalid_response(url, "the job is done but has no `result.href`")
                     })?;
@@ -124,17 +132,50 @@ impl AsyncCollection {
     }
 }
 
+/// The fields of a job the client reads; any other field, of any type, is skipped.
+#[derive(serde::Deserialize)]
+struct Job<'a> {
+    #[serde(borrow)]
+    status: Option<MaybeStr<'a>>,
+    #[serde(borrow)]
+    result: Option<JobResult<'a>>,
+    #[serde(borrow)]
+    message: Option<MaybeStr<'a>>,
+    #[serde(borrow)]
+    error_message: Option<MaybeStr<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct JobResult<'a> {
+    #[serde(borrow)]
+    href: Option<MaybeStr<'a>>,
+    #[serde(borrow)]
+    message: Option<MaybeStr<'a>>,
+    #[serde(borrow)]
+    error: Option<MaybeStr<'a>>,
+}
+
+fn read_job(body: &[u8]) -> Option<Job<'_>> {
+    // serde's derive would also read a JSON array as a struct: a job must be an object.
+    let text = std::str::from_utf8(body).ok()?;
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
 /// The PCE's reason for a failed job, wherever this PCE version put it.
-fn failure_message(job: &serde_json::Value) -> Option<String> {
+fn failure_message(job: &Job<'_>) -> Option<String> {
+    let result = job.result.as_ref();
     [
-        "/result/message",
-        "/message",
-        "/error_message",
-        "/result/error",
-        "/errors/0/message",
+        result.and_then(|r| r.message.as_ref()),
+        job.message.as_ref(),
+        job.error_message.as_ref(),
+        result.and_then(|r| r.error.as_ref()),
     ]
-    .iter()
-    .find_map(|p| job.pointer(p).and_then(|m| m.as_str()))
+    .into_iter()
+    .flatten()
+    .find_map(MaybeStr::as_str)
     .map(str::to_string)
 }
 

@@ -189,16 +189,12 @@ fn read_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
         token: Option<String>,
         message: Option<String>,
     }
-    #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum Body {
-        List(Vec<Entry>),
-        One(Entry),
-    }
-    let first = match serde_json::from_slice::<Body>(body) {
-        Ok(Body::List(list)) => list.into_iter().next(),
-        Ok(Body::One(entry)) => Some(entry),
-        Err(_) => None,
+    let first = match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'[') => serde_json::from_slice::<Vec<Entry>>(body)
+            .ok()
+            .and_then(|list| list.into_iter().next()),
+        Some(b'{') => serde_json::from_slice::<Entry>(body).ok(),
+        _ => None,
     };
     first.map_or((None, None), |e| (e.token, e.message))
 }

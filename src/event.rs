@@ -145,16 +145,28 @@ impl<'de> de::Deserialize<'de> for Field {
 }
 
 /// A value that should be a string; anything else is skipped and named by its type.
-enum MaybeStr<'a> {
+pub enum MaybeStr<'a> {
+    /// A string, borrowed from the body when it has no escapes.
     Str(Cow<'a, str>),
+    /// Any other JSON value, by its type name.
     Other(&'static str),
 }
 
-impl<'de> de::Deserialize<'de> for MaybeStr<'de> {
+impl MaybeStr<'_> {
+    /// The string, if the value was one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Self::Str(s) => Some(s),
+            Self::Other(_) => None,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> de::Deserialize<'de> for MaybeStr<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = MaybeStr<'de>;
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = MaybeStr<'a>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any JSON value")
             }
@@ -188,7 +200,7 @@ impl<'de> de::Deserialize<'de> for MaybeStr<'de> {
                 Ok(MaybeStr::Other("object"))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
