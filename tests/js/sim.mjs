@@ -7,6 +7,15 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 export const SIM_BIN = process.env.PCE_SIM_BIN ?? `${root}target/release/pce-sim`;
 export const API_KEY = "api_0123456789abcdef";
 export const API_SECRET = "test-secret-never-shown";
+/** The Authorization header the package must send for the test credentials. */
+export const BASIC_AUTH = `Basic ${Buffer.from(`${API_KEY}:${API_SECRET}`).toString("base64")}`;
+
+function headerObject(headers) {
+  if (Array.isArray(headers)) {
+    return Object.fromEntries(headers.map(([name, value]) => [String(name).toLowerCase(), value]));
+  }
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([n, v]) => [n.toLowerCase(), v]));
+}
 
 /** Starts a simulator with extra flags; resolves when it prints its ready line. */
 export async function startSim(extraArgs = [], { org = 1 } = {}) {
@@ -14,13 +23,15 @@ export async function startSim(extraArgs = [], { org = 1 } = {}) {
     "--listen", "127.0.0.1:0", "--control", "--org", String(org),
     "--api-key", API_KEY, "--api-secret", API_SECRET,
     "--now", "2026-11-20T12:00:00Z", "--seed", "7", "--events", "3000",
+    // No rate limit unless a test asks for one: the suites send far more than 500 requests a minute.
+    "--rate-limit", "0",
     ...extraArgs,
   ];
   const child = spawn(SIM_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => { stderr += d; });
   const line = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`pce-sim did not start: ${stderr}`)), 15000);
+    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`pce-sim did not start: ${stderr}`)); }, 30000);
     child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`pce-sim exited ${code}: ${stderr}`)); });
     createInterface({ input: child.stdout }).once("line", (l) => { clearTimeout(timer); resolve(l); });
   });
@@ -44,27 +55,49 @@ export class Sim {
     const res = await fetch(`${this.url}/_sim/${path}`, {
       method,
       headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined || typeof body === "string" ? body : JSON.stringify(body),
+      signal: AbortSignal.timeout(30000),
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`pce-sim ${method} /_sim/${path}: ${res.status} ${text}`);
     return text ? JSON.parse(text) : undefined;
   }
-  /** Every API request the simulator received since the last clearRequests(). */
-  requests() { return this.control("GET", "requests"); }
+  /**
+   * Every API request the simulator received since the last clearRequests(), oldest first,
+   * as `{ method, path, query, headers }` with lower-case header names in a plain object.
+   * The control API's own requests and rawGet()'s (marked with x-sim-raw) are left out.
+   */
+  async requests() {
+    const log = await this.control("GET", "requests");
+    const entries = Array.isArray(log) ? log : log?.requests;
+    if (!Array.isArray(entries)) throw new Error(`unexpected request log: ${JSON.stringify(log)}`);
+    return entries
+      .map((e) => ({ ...e, query: e.query ?? "", headers: headerObject(e.headers) }))
+      .filter((e) => !e.path.startsWith("/_sim/") && e.headers["x-sim-raw"] === undefined);
+  }
   clearRequests() { return this.control("DELETE", "requests"); }
   /** Queues a fault for the next matching requests. */
   fault(spec) { return this.control("POST", "faults", spec); }
   clearFaults() { return this.control("DELETE", "faults"); }
-  /** Injects events (full objects) or generates them ({ generate, timestamp, overrides }). */
+  /**
+   * Injects events (full objects) or generates them ({ generate, timestamp, overrides }).
+   * A string is posted as it is, for JSON that JavaScript cannot hold (integers beyond 2^53).
+   */
   inject(body) { return this.control("POST", "events", body); }
   advanceClock(ms) { return this.control("POST", "clock", { advance_ms: ms }); }
-  /** A direct GET of the simulator's API, for comparisons, with the test credentials. */
+  /** A direct GET of the simulator's API, for comparisons, with the test credentials (left out of requests()). */
   async rawGet(pathAndQuery, headers = {}) {
-    const auth = Buffer.from(`${API_KEY}:${API_SECRET}`).toString("base64");
     return fetch(`${this.url}/api/v2${pathAndQuery}`, {
-      headers: { authorization: `Basic ${auth}`, accept: "application/json", ...headers },
+      headers: { authorization: BASIC_AUTH, accept: "application/json", "x-sim-raw": "1", ...headers },
+      signal: AbortSignal.timeout(60000),
     });
+  }
+  /** rawGet's body parsed, failing unless the status is 200. */
+  async rawJson(pathAndQuery) {
+    const res = await this.rawGet(pathAndQuery);
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`GET ${pathAndQuery}: ${res.status} ${text}`);
+    return { body: JSON.parse(text), headers: res.headers, text };
   }
   async stop() {
     if (this.child.exitCode === null) {
