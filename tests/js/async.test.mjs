@@ -160,7 +160,8 @@ describe("a failed or stuck job", { timeout: 60000 }, () => {
     assert.match(error.message, /asyncTimeoutMs/);
     const requests = await sent(sim);
     assert.ok(requests.filter((r) => r.path.startsWith(JOBS)).length >= 1, "the job was polled before the limit");
-    await assertQuiet(sim);
+    // A stuck job is polled a second apart (its Retry-After): wait longer than that.
+    await assertQuiet(sim, 1500);
     await assertRecovers(sim);
   });
 

@@ -199,7 +199,8 @@ describe("abort", { timeout: 60000 }, () => {
     assertPceError(error, { kind: "aborted" });
     assert.equal(phases[0], "requested");
     assert.ok(phases.includes("running"));
-    await assertQuiet(sim);
+    // A stuck job is polled a second apart (its Retry-After): wait longer than that.
+    await assertQuiet(sim, 1500);
     const requests = await sent(sim);
     assert.equal(requests.filter((r) => r.path.startsWith(DATAFILES)).length, 0);
     await assertRecovers(sim);
