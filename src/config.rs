@@ -136,7 +136,7 @@ fn check_url(url: &str) -> Result<&str> {
     };
     if url
         .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+        .any(|c| c.is_ascii_whitespace() || c.is_control() || c == '\\' || c == '\u{a0}')
     {
         return fail("must not contain blanks, control characters or backslashes");
     }

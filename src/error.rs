@@ -107,7 +107,10 @@ impl PceError {
     pub fn timeout(url: &str, what: &str, option: &str, ms: f64) -> Self {
         Self::new(
             ErrorKind::Timeout,
-            format!("{what} did not finish within {ms} ms (GET {url}). Raise `{option}` or narrow the query."),
+            format!(
+                "{what} did not finish within {} ms (GET {url}). Raise `{option}` or narrow the query.",
+                ms as i64
+            ),
         )
         .with_url(url)
     }
@@ -139,7 +142,10 @@ impl PceError {
             404 => "check url, apiVersion, orgId and the event href".to_string(),
             406 => "the PCE refused the query parameters or the Accept header".to_string(),
             429 => match retry_after {
-                Some(s) => format!("the PCE's rate limit was reached; retry after {s} s"),
+                Some(s) => format!(
+                    "the PCE's rate limit was reached; retry after {} s",
+                    s as u64
+                ),
                 None => "the PCE's rate limit was reached; retry later".to_string(),
             },
             500..=599 => "the PCE or a proxy in front of it failed; retry later".to_string(),
@@ -189,11 +195,13 @@ fn read_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
         token: Option<String>,
         message: Option<String>,
     }
-    let first = match body.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'[') => serde_json::from_slice::<Vec<Entry>>(body)
+    // from_str, as everywhere in the crate, so serde_json is instantiated for one reader only.
+    let text = std::str::from_utf8(body).unwrap_or("");
+    let first = match text.trim_start().as_bytes().first() {
+        Some(b'[') => serde_json::from_str::<Vec<Entry>>(text)
             .ok()
             .and_then(|list| list.into_iter().next()),
-        Some(b'{') => serde_json::from_slice::<Entry>(body).ok(),
+        Some(b'{') => serde_json::from_str::<Entry>(text).ok(),
         _ => None,
     };
     first.map_or((None, None), |e| (e.token, e.message))
