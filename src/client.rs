@@ -8,9 +8,24 @@ use crate::event::{check_event, check_events, EventKey};
 use crate::query::{EventQuery, MAX_SYNC_RESULTS};
 use crate::retry::{is_retryable_status, parse_retry_after, retry_delay_ms};
 use crate::transport::{self, Failure, Get, Reply};
-use js_sys::{Array, Date, Function, Math, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{Array, Date, Function, Math, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `TextDecoder`; web-sys's binding is not among the crate's features.
+    #[wasm_bindgen(js_name = TextDecoder)]
+    type Utf8Decoder;
+    #[wasm_bindgen(constructor, js_class = TextDecoder, catch)]
+    fn new(label: &str, options: &Object) -> std::result::Result<Utf8Decoder, JsValue>;
+    #[wasm_bindgen(method, js_class = TextDecoder, catch)]
+    fn decode(this: &Utf8Decoder, input: &Uint8Array) -> std::result::Result<JsValue, JsValue>;
+    /// `JSON.parse` of a JavaScript string, which `js_sys::JSON::parse` would copy through wasm.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_js(text: &JsValue) -> std::result::Result<JsValue, JsValue>;
+}
 
 /// What one call carries besides its options: the caller's signal and progress callback.
 #[derive(Default)]
@@ -43,7 +58,7 @@ pub async fn query_events(config: &Config, query: &EventQuery, hooks: &Hooks) ->
     }
     let url = events_url(config, query, query.max_results);
     let reply = send(config, &url, false, hooks, None).await?;
-    Ok(events_from(&url, &reply.body)?.array.into())
+    Ok(events_array(&url, &reply.body)?.into())
 }
 
 /// `countEvents`: one GET with `max_results=0`, reading `X-Total-Count`.
@@ -72,7 +87,8 @@ pub async fn fetch_all(
 ) -> Result<(Array, Vec<OwnedKey>)> {
     let url = events_url(config, query, MAX_SYNC_RESULTS);
     let reply = send(config, &url, false, hooks, None).await?;
-    let events = events_from(&url, &reply.body)?;
+    let body = reply.bytes();
+    let events = events_from(&url, &body)?;
     let got = events.keys.len() as u64;
     let total = total_count(&reply);
     if got < u64::from(MAX_SYNC_RESULTS) && total.is_none_or(|t| t <= got) {
@@ -84,8 +100,8 @@ pub async fn fetch_all(
         .unwrap_or(u32::MAX);
     loop {
         let mut result = None;
-        collect_async_with(config, &wanted, hooks, |events| {
-            result = Some(owned(events));
+        collect_async_with(config, &wanted, hooks, |url, body| {
+            result = Some(owned(events_from(url, &body.to_vec())?));
             Ok(())
         })
         .await?;
@@ -106,7 +122,8 @@ pub async fn first_timestamp(
 ) -> Result<Option<String>> {
     let url = events_url(config, query, query.max_results);
     let reply = send(config, &url, false, hooks, None).await?;
-    let events = events_from(&url, &reply.body)?;
+    let body = reply.bytes();
+    let events = events_from(&url, &body)?;
     Ok(events
         .keys
         .into_iter()
@@ -130,7 +147,8 @@ fn owned(events: Events<'_>) -> (Array, Vec<OwnedKey>) {
 pub async fn get_event(config: &Config, path: &str, hooks: &Hooks) -> Result<JsValue> {
     let url = config.url(path);
     let reply = send(config, &url, false, hooks, None).await?;
-    let text = utf8(&url, &reply.body)?;
+    let body = reply.bytes();
+    let text = utf8(&url, &body)?;
     check_event(text).map_err(|p| PceError::invalid_response(&url, &p))?;
     parse_json(&url, text)
 }
@@ -141,6 +159,42 @@ fn events_url(config: &Config, query: &EventQuery, max_results: u32) -> String {
         config.url(&format!("/orgs/{}/events", config.org_id)),
         query.render(max_results)
     )
+}
+
+/// Materialises a collection body with one `JSON.parse` when its caller needs no keys.
+///
+/// The body never enters wasm on this path: a strict `TextDecoder` checks its UTF-8 as it
+/// decodes, `JSON.parse` makes the events, and a pass over them checks the contract (an array
+/// of objects, each with a string `href`, `timestamp` and `event_type`) as `events_from` does.
+/// A body failing any of these goes to `events_from`, whose serde_json check names the fault.
+pub fn events_array(url: &str, body: &Uint8Array) -> Result<Array> {
+    match parse_checked(body) {
+        Some(array) => Ok(array),
+        None => events_from(url, &body.to_vec()).map(|events| events.array),
+    }
+}
+
+fn parse_checked(body: &Uint8Array) -> Option<Array> {
+    let options = Object::new();
+    Reflect::set(&options, &"fatal".into(), &JsValue::TRUE).ok()?;
+    // A byte order mark is left in, so JSON.parse refuses it as serde_json does.
+    Reflect::set(&options, &"ignoreBOM".into(), &JsValue::TRUE).ok()?;
+    let text = Utf8Decoder::new("utf-8", &options)
+        .ok()?
+        .decode(body)
+        .ok()?;
+    let array = parse_js(&text).ok()?.dyn_into::<Array>().ok()?;
+    let fields = ["href", "timestamp", "event_type"].map(JsValue::from_str);
+    let valid = |event: &JsValue| {
+        event.is_object()
+            && !Array::is_array(event)
+            && fields
+                .iter()
+                .all(|f| Reflect::get(event, f).is_ok_and(|v| v.is_string()))
+    };
+    (0..array.length())
+        .all(|i| valid(&array.get(i)))
+        .then_some(array)
 }
 
 /// Checks a collection body and materialises it with `JSON.parse`.
@@ -169,8 +223,8 @@ fn parse_json(url: &str, text: &str) -> Result<JsValue> {
 
 async fn collect_async(config: &Config, query: &EventQuery, hooks: &Hooks) -> Result<Array> {
     let mut result = None;
-    collect_async_with(config, query, hooks, |events| {
-        result = Some(events.array);
+    collect_async_with(config, query, hooks, |url, body| {
+        result = Some(events_array(url, body)?);
         Ok(())
     })
     .await?;
@@ -181,12 +235,13 @@ async fn collect_async(config: &Config, query: &EventQuery, hooks: &Hooks) -> Re
     Ok(array)
 }
 
-/// The asynchronous GET collection: request, poll the job, download the datafile.
+/// The asynchronous GET collection: request, poll the job, download the datafile;
+/// `keep` gets the URL and the body of the events (the datafile, or a 200 at once).
 async fn collect_async_with(
     config: &Config,
     query: &EventQuery,
     hooks: &Hooks,
-    keep: impl FnOnce(Events<'_>) -> Result<()>,
+    keep: impl FnOnce(&str, &Uint8Array) -> Result<()>,
 ) -> Result<()> {
     let mut job = AsyncCollection::new(Date::now(), config.async_timeout_ms, &api_prefix(config));
     let deadline = Deadline {
@@ -197,7 +252,7 @@ async fn collect_async_with(
     let reply = send(config, &url, true, hooks, Some(deadline)).await?;
     let mut next = match reply.status {
         // A PCE may answer a small collection at once.
-        200 => return keep(events_from(&url, &reply.body)?),
+        200 => return keep(&url, &reply.body),
         202 => job.accepted(&url, reply.location.as_deref(), retry_after(&reply))?,
         other => {
             return Err(PceError::invalid_response(
@@ -221,7 +276,7 @@ async fn collect_async_with(
                 pause(after_ms, hooks, &url).await?;
                 let job_url = config.url(&path);
                 let reply = send(config, &job_url, false, hooks, Some(deadline)).await?;
-                next = job.job(&job_url, &path, &reply.body, retry_after(&reply))?;
+                next = job.job(&job_url, &path, &reply.bytes(), retry_after(&reply))?;
                 if matches!(next, Next::Poll { .. }) {
                     progress(hooks, &job, "running", &job_href);
                 }
@@ -230,7 +285,7 @@ async fn collect_async_with(
                 progress(hooks, &job, "downloading", &job_href);
                 let data_url = config.url(&path);
                 let reply = send(config, &data_url, false, hooks, Some(deadline)).await?;
-                keep(events_from(&data_url, &reply.body)?)?;
+                keep(&data_url, &reply.body)?;
                 progress(hooks, &job, "done", &job_href);
                 return Ok(());
             }
@@ -313,7 +368,7 @@ async fn send(
             Ok(reply) if (200..300).contains(&reply.status) => return Ok(reply),
             Ok(reply) => {
                 let wait = retry_after(&reply);
-                let error = PceError::http(url, reply.status, &reply.body, wait);
+                let error = PceError::http(url, reply.status, &reply.bytes(), wait);
                 if !is_retryable_status(reply.status) {
                     return Err(error);
                 }

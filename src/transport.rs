@@ -16,6 +16,14 @@ extern "C" {
     fn set_timeout(handler: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+
+    /// A response body's `ReadableStream` and its reader (not among the crate's web-sys features).
+    type BodyStream;
+    #[wasm_bindgen(method, catch, js_name = getReader)]
+    fn get_reader(this: &BodyStream) -> Result<BodyReader, JsValue>;
+    type BodyReader;
+    #[wasm_bindgen(method)]
+    fn read(this: &BodyReader) -> Promise;
 }
 
 /// One GET to send.
@@ -36,14 +44,21 @@ pub struct Get<'a> {
 pub struct Reply {
     /// The HTTP status.
     pub status: u16,
-    /// The body's bytes.
-    pub body: Vec<u8>,
+    /// The body's bytes, still in JavaScript: only what Rust must read is copied into wasm.
+    pub body: Uint8Array,
     /// `Retry-After`, unparsed.
     pub retry_after: Option<String>,
     /// `Location`, unparsed.
     pub location: Option<String>,
     /// `X-Total-Count`, unparsed.
     pub total_count: Option<String>,
+}
+
+impl Reply {
+    /// The body's bytes, copied into Rust.
+    pub fn bytes(&self) -> Vec<u8> {
+        self.body.to_vec()
+    }
 }
 
 /// Why no complete answer arrived.
@@ -122,14 +137,47 @@ async fn exchange(request: &Get<'_>, signal: &AbortSignal) -> Result<Reply, JsVa
         header("location"),
         header("x-total-count"),
     );
-    let buffer = JsFuture::from(response.array_buffer()?).await?;
     Ok(Reply {
         status: response.status(),
-        body: Uint8Array::new(&buffer).to_vec(),
+        body: read_body(&response).await?,
         retry_after,
         location,
         total_count,
     })
+}
+
+/// The whole body, read from its stream into one `Uint8Array` with a single copy:
+/// `arrayBuffer()` in Node copies the joined chunks once more.
+async fn read_body(response: &Response) -> Result<Uint8Array, JsValue> {
+    let stream = Reflect::get(response, &JsValue::from_str("body"))?;
+    if stream.is_null() || stream.is_undefined() {
+        return Ok(Uint8Array::new_with_length(0));
+    }
+    let reader = stream.unchecked_into::<BodyStream>().get_reader()?;
+    let (done_key, value_key) = (JsValue::from_str("done"), JsValue::from_str("value"));
+    let mut chunks = Vec::new();
+    let mut total = 0u32;
+    loop {
+        let step = JsFuture::from(reader.read()).await?;
+        if Reflect::get(&step, &done_key)?.is_truthy() {
+            break;
+        }
+        let chunk: Uint8Array = Reflect::get(&step, &value_key)?.dyn_into()?;
+        total = total
+            .checked_add(chunk.length())
+            .ok_or_else(|| JsValue::from_str("the body is larger than 4 GiB"))?;
+        chunks.push(chunk);
+    }
+    if chunks.len() == 1 {
+        return Ok(chunks.swap_remove(0));
+    }
+    let body = Uint8Array::new_with_length(total);
+    let mut offset = 0;
+    for chunk in &chunks {
+        body.set(chunk, offset);
+        offset += chunk.length();
+    }
+    Ok(body)
 }
 
 /// Waits `ms`, or fails as soon as `signal` fires.
