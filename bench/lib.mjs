@@ -19,9 +19,12 @@ export const SIM_ARGS = [
   "--async-delay-ms", "0", "--rate-limit", "0",
 ];
 
-/** The packed package as `make consumer` installed it into tests/js (what a user installs). */
+/**
+ * The packed package as `make consumer` installed it into tests/js (what a user installs);
+ * BENCH_PKG_CJS names another build of node/illumio_events.cjs, to profile or compare variants.
+ */
 const consumer = createRequire(`${ROOT}tests/js/package.json`);
-export const PKG_CJS = consumer.resolve("illumio-events");
+export const PKG_CJS = process.env.BENCH_PKG_CJS ?? consumer.resolve("illumio-events");
 export const PKG_DIR = PKG_CJS.replace(/node\/illumio_events\.cjs$/, "");
 
 /**
@@ -40,7 +43,7 @@ export function loadPackage() {
   });
   let pkg;
   try {
-    pkg = consumer("illumio-events");
+    pkg = consumer(PKG_CJS);
   } finally {
     WebAssembly.Instance = Original;
   }
