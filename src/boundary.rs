@@ -126,11 +126,10 @@ fn timeline(events: &JsValue, options: &JsValue) -> Result<JsValue> {
     let mut groups = Groups::default();
     let mut read = Vec::with_capacity(events.length() as usize);
     let (mut earliest, mut latest) = (None::<i64>, None::<i64>);
+    let mut recent: Vec<(JsValue, usize)> = Vec::with_capacity(9);
+    // Each step below crosses into JavaScript; the loop keeps them few per event.
     for event in events.iter() {
-        if !event.is_object() {
-            read.push(None);
-            continue;
-        }
+        // Reflect.get refuses a primitive, so a non-object event is simply unreadable.
         let at = Reflect::get(&event, &timestamp_key)
             .ok()
             .and_then(|t| t.as_string())
@@ -142,12 +141,18 @@ fn timeline(events: &JsValue, options: &JsValue) -> Result<JsValue> {
         }
         read.push(at.map(|at| {
             let group = Reflect::get(&event, &group_key).unwrap_or(JsValue::UNDEFINED);
-            let name = if options.group_by == GroupBy::CreatedBy {
-                created_by_kind(&group)
-            } else {
-                group_name(&group)
-            };
-            (at, groups.index_of(&name))
+            if options.group_by == GroupBy::CreatedBy {
+                return (at, groups.index_of(&created_by_kind(&group)));
+            }
+            // Group values repeat: `===` against the recent ones saves copying the string in.
+            if let Some(hit) = recent.iter().position(|(value, _)| *value == group) {
+                recent[..=hit].rotate_right(1);
+                return (at, recent[0].1);
+            }
+            let index = groups.index_of(&group.as_string().unwrap_or_else(|| group_name(&group)));
+            recent.insert(0, (group, index));
+            recent.truncate(8);
+            (at, index)
         }));
     }
     let (start, end) = options.window(earliest, latest, Date::now() as i64);
