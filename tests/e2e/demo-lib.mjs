@@ -1,18 +1,14 @@
 // Shared by the demo's end-to-end tests: a private pce-sim serving www/ and a copy of pkg/,
 // a Chromium page that records console errors and CSP violations, and screenshots.
-import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { API_KEY, API_SECRET, spawnSim } from "../js/sim.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const ARTIFACTS = join(ROOT, "tests/artifacts");
-const SIM_BIN = process.env.PCE_SIM_BIN ?? join(ROOT, "target/release/pce-sim");
-const API_KEY = "api_0123456789abcdef";
-const API_SECRET = "test-secret-never-shown";
 const AUTH = `Basic ${Buffer.from(`${API_KEY}:${API_SECRET}`).toString("base64")}`;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -46,16 +42,7 @@ export async function startDemoSim(extraArgs = []) {
     "--www", join(ROOT, "www"), "--pkg", pkg, "--rate-limit", "0",
     ...extraArgs,
   ];
-  const child = spawn(SIM_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (d) => { stderr += d; });
-  const line = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`pce-sim did not start: ${stderr}`)); }, 30000);
-    child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`pce-sim exited ${code}: ${stderr}`)); });
-    createInterface({ input: child.stdout }).once("line", (l) => { clearTimeout(timer); resolve(l); });
-  });
-  const url = /http:\/\/\S+/.exec(line)?.[0]?.replace(/\/$/, "");
-  if (!url) throw new Error(`no URL in pce-sim's ready line: ${line}`);
+  const { child, url } = await spawnSim(args);
   return new DemoSim(child, url, pkg);
 }
 

@@ -27,6 +27,12 @@ export async function startSim(extraArgs = [], { org = 1 } = {}) {
     "--rate-limit", "0",
     ...extraArgs,
   ];
+  const { child, url } = await spawnSim(args);
+  return new Sim(child, url, org);
+}
+
+/** Spawns pce-sim with exactly these flags; resolves with the process and its URL once it is ready. */
+export async function spawnSim(args) {
   const child = spawn(SIM_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => { stderr += d; });
@@ -35,9 +41,9 @@ export async function startSim(extraArgs = [], { org = 1 } = {}) {
     child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`pce-sim exited ${code}: ${stderr}`)); });
     createInterface({ input: child.stdout }).once("line", (l) => { clearTimeout(timer); resolve(l); });
   });
-  const base = /http:\/\/\S+/.exec(line)?.[0];
-  if (!base) throw new Error(`no URL in pce-sim's ready line: ${line}`);
-  return new Sim(child, base.replace(/\/$/, ""), org);
+  const url = /http:\/\/\S+/.exec(line)?.[0]?.replace(/\/$/, "");
+  if (!url) throw new Error(`no URL in pce-sim's ready line: ${line}`);
+  return { child, url };
 }
 
 /** A running simulator: its URL, a config for the package, and its control endpoints. */
