@@ -1,7 +1,9 @@
 // The browser and bundler entry. The WebAssembly is fetched and instantiated while this
 // module loads, so every export, the synchronous ones included, works once the import resolves.
-import init from "./illumio_events.js";
+import init, * as wasm from "./illumio_events.js";
+import { makeEventTimeline } from "./timeline.js";
 
 await init({ module_or_path: new URL("./illumio_events_bg.wasm", import.meta.url) });
 
-export { queryEvents, countEvents, getEvent, watchEvents, eventTimeline, isPceError } from "./illumio_events.js";
+export { queryEvents, countEvents, getEvent, watchEvents, isPceError } from "./illumio_events.js";
+export const eventTimeline = makeEventTimeline(wasm);

@@ -23,7 +23,13 @@ cp "$out/opt.wasm" pkg/web/illumio_events_bg.wasm
 sed '/@ts-self-types/d' "$out/node/illumio_events.js" > pkg/node/illumio_events.cjs
 sed '/@ts-self-types/d' "$out/web/illumio_events.js" > pkg/web/illumio_events.js
 cp pkg-template/node.mjs pkg/node/index.mjs
+cp pkg-template/node.cjs pkg/node/index.cjs
 cp pkg-template/web.js pkg/web/index.js
+cp pkg-template/timeline.js pkg/web/timeline.js
+# The same loop for require(): its one `export` becomes a CommonJS export.
+sed 's/^export function makeEventTimeline/function makeEventTimeline/' pkg-template/timeline.js > pkg/node/timeline.cjs
+printf '\nexports.makeEventTimeline = makeEventTimeline;\n' >> pkg/node/timeline.cjs
+! grep -q '^export ' pkg/node/timeline.cjs
 cp pkg-template/index.d.ts pkg/index.d.ts
 cp pkg-template/index.d.ts pkg/index.d.cts
 cp pkg-template/package.json pkg/package.json

@@ -5,9 +5,9 @@ use crate::client::{self, Hooks};
 use crate::config::Config;
 use crate::error::{PceError, Result};
 use crate::href::event_path;
-use crate::options::{format_number, Options, Value};
+use crate::options::{Options, Value};
 use crate::query::{EventQuery, QueryFor};
-use crate::timeline::{Counts, GroupBy, Groups, Plan, TimelineOptions};
+use crate::timeline::{Counts, Groups, Plan, TimelineOptions};
 use crate::watch::WatchOptions;
 use crate::watcher::{self, WatchSetup};
 use js_sys::{Array, Date, Function, Object, Reflect};
@@ -104,57 +104,78 @@ pub fn watch_events(config: JsValue, query: JsValue, options: JsValue) -> JsValu
     watcher::watch(setup)
 }
 
-/// Counts events per time bucket and group, synchronously.
-#[wasm_bindgen(js_name = eventTimeline, skip_typescript)]
-pub fn event_timeline(events: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-    timeline(&events, &options).map_err(to_js)
+/// Counts events per time bucket and group from columns the package's JavaScript
+/// gathered (`eventTimeline` in pkg-template/timeline.js): the timestamps joined by
+/// newlines as UTF-8, each event's group index, and the group names. `events` is passed only so
+/// that a wrong argument is named here, with every other validation.
+#[wasm_bindgen(js_name = timelineFromColumns, skip_typescript)]
+pub fn timeline_from_columns(
+    events: JsValue,
+    timestamps: &[u8],
+    group_of: &[u32],
+    names: &Array,
+    options: JsValue,
+) -> std::result::Result<JsValue, JsValue> {
+    timeline(&events, timestamps, group_of, names, &options).map_err(to_js)
 }
 
-fn timeline(events: &JsValue, options: &JsValue) -> Result<JsValue> {
-    let events = events.dyn_ref::<Array>().ok_or_else(|| {
-        PceError::invalid_argument(
+fn timeline(
+    events: &JsValue,
+    timestamps: &[u8],
+    group_of: &[u32],
+    names: &Array,
+    options: &JsValue,
+) -> Result<JsValue> {
+    if !Array::is_array(events) {
+        return Err(PceError::invalid_argument(
             "events",
             &format!(
                 "expected an array of events, got {}",
                 classify(events).describe()
             ),
-        )
-    })?;
+        ));
+    }
     let options = TimelineOptions::parse(&read_options(options, "options", true)?)?;
-    let timestamp_key = JsValue::from_str("timestamp");
-    let group_key = JsValue::from_str(options.group_by.field());
+    let changed = || PceError::invalid_argument("events", "changed while the timeline was read");
+    // TextEncoder wrote these bytes, so they are UTF-8.
+    let timestamps = std::str::from_utf8(timestamps).map_err(|_| changed())?;
+    let names: Vec<String> = names
+        .iter()
+        .map(|n| n.as_string().unwrap_or_default())
+        .collect();
+    // Groups are registered on first sight among readable events, so the order is theirs.
     let mut groups = Groups::default();
-    let mut read = Vec::with_capacity(events.length() as usize);
-    let (mut earliest, mut latest) = (None::<i64>, None::<i64>);
-    let mut recent: Vec<(JsValue, usize)> = Vec::with_capacity(9);
-    // Each step below crosses into JavaScript; the loop keeps them few per event.
-    for event in events.iter() {
-        // Reflect.get refuses a primitive, so a non-object event is simply unreadable.
-        let at = Reflect::get(&event, &timestamp_key)
-            .ok()
-            .and_then(|t| t.as_string())
-            .and_then(|t| parse_rfc3339(&t))
-            .map(|t| t.millis());
-        if let Some(at) = at {
-            earliest = Some(earliest.map_or(at, |e| e.min(at)));
-            latest = Some(latest.map_or(at, |l| l.max(at)));
-        }
-        read.push(at.map(|at| {
-            let group = Reflect::get(&event, &group_key).unwrap_or(JsValue::UNDEFINED);
-            if options.group_by == GroupBy::CreatedBy {
-                return (at, groups.index_of(&created_by_kind(&group)));
-            }
-            // Group values repeat: `===` against the recent ones saves copying the string in.
-            if let Some(hit) = recent.iter().position(|(value, _)| *value == group) {
-                recent[..=hit].rotate_right(1);
-                return (at, recent[0].1);
-            }
-            let index = groups.index_of(&group.as_string().unwrap_or_else(|| group_name(&group)));
-            recent.insert(0, (group, index));
-            recent.truncate(8);
-            (at, index)
+    let mut registered: Vec<Option<usize>> = vec![None; names.len()];
+    let mut stamps = timestamps.split('\n');
+    let mut read: Vec<Option<(i64, usize)>> = Vec::with_capacity(group_of.len());
+    for group in group_of {
+        let stamp = stamps.next().ok_or_else(changed)?;
+        read.push(parse_rfc3339(stamp).map(|at| {
+            let js_index = *group as usize;
+            let name = names.get(js_index).map_or("", String::as_str);
+            let index = match registered.get_mut(js_index) {
+                Some(slot) => *slot.get_or_insert_with(|| groups.index_of(name)),
+                None => groups.index_of(name),
+            };
+            (at.millis(), index)
         }));
     }
+    // An empty list sends no bytes, and "" splits into one empty piece.
+    if stamps
+        .next()
+        .is_some_and(|rest| !rest.is_empty() || !group_of.is_empty())
+    {
+        return Err(changed());
+    }
+    let (earliest, latest) = read
+        .iter()
+        .flatten()
+        .fold((None, None), |(lo, hi), (at, _)| {
+            (
+                Some(lo.map_or(*at, |l: i64| l.min(*at))),
+                Some(hi.map_or(*at, |h: i64| h.max(*at))),
+            )
+        });
     let (start, end) = options.window(earliest, latest, Date::now() as i64);
     let plan = Plan::new(start, end, options.bucket_ms)?;
     let mut counts = Counts::new(&plan);
@@ -207,35 +228,6 @@ fn timeline(events: &JsValue, options: &JsValue) -> Result<JsValue> {
 
 fn iso(ms: i64) -> String {
     format_rfc3339_millis(ms).unwrap_or_default()
-}
-
-/// A group as sent: a string as is; `null`, booleans and numbers as JavaScript writes
-/// them; anything else as its JSON text.
-fn group_name(value: &JsValue) -> String {
-    match classify(value) {
-        Value::String(s) => s,
-        Value::Null => "null".into(),
-        Value::Undefined => "undefined".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(n) => format_number(n),
-        other => js_sys::JSON::stringify(value)
-            .ok()
-            .and_then(|s| s.as_string())
-            .unwrap_or_else(|| other.describe()),
-    }
-}
-
-/// The kind of a `created_by`: its single key as sent.
-fn created_by_kind(value: &JsValue) -> String {
-    if value.is_object() {
-        if let Some(key) = Object::keys(value.unchecked_ref::<Object>())
-            .get(0)
-            .as_string()
-        {
-            return key;
-        }
-    }
-    group_name(value)
 }
 
 /// Whether a value is an error this package rejected with.

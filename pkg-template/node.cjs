@@ -1,0 +1,11 @@
+// Node's CommonJS entry, and the one instance Node's ES module entry re-exports, so that
+// `import` and `require` in one process share the same WebAssembly memory.
+const wasm = require("./illumio_events.cjs");
+const { makeEventTimeline } = require("./timeline.cjs");
+
+exports.queryEvents = wasm.queryEvents;
+exports.countEvents = wasm.countEvents;
+exports.getEvent = wasm.getEvent;
+exports.watchEvents = wasm.watchEvents;
+exports.eventTimeline = makeEventTimeline(wasm);
+exports.isPceError = wasm.isPceError;
