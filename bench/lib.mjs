@@ -21,11 +21,11 @@ export const SIM_ARGS = [
 
 /**
  * The packed package as `make consumer` installed it into tests/js (what a user installs);
- * BENCH_PKG_CJS names another build of node/illumio_events.cjs, to profile or compare variants.
+ * BENCH_PKG_CJS names another build's node/index.cjs (or node/illumio_events.cjs), to profile or compare variants.
  */
 const consumer = createRequire(`${ROOT}tests/js/package.json`);
 export const PKG_CJS = process.env.BENCH_PKG_CJS ?? consumer.resolve("illumio-events");
-export const PKG_DIR = PKG_CJS.replace(/node\/illumio_events\.cjs$/, "");
+export const PKG_DIR = PKG_CJS.replace(/node\/[^/]+$/, "");
 
 /**
  * Loads the package (its CommonJS build, the one instance both module systems share) and
