@@ -180,13 +180,13 @@ fn parse_events_query(req: &Request) -> Result<Query, String> {
             return Err(format!("{name} has no value"));
         }
         match name.as_str() {
-            "event_type" => q.filter.event_type = Some(value.clone()),
-            "pce_fqdn" => q.filter.pce_fqdn = Some(value.clone()),
+            "event_type" => q.filter.fields.event_type = Some(value.clone()),
+            "pce_fqdn" => q.filter.fields.pce_fqdn = Some(value.clone()),
             "status" => {
                 if value != "success" && value != "failure" {
                     return Err(format!("status must be success or failure, not {value:?}"));
                 }
-                q.filter.status = Some(value.clone());
+                q.filter.fields.status = Some(value.clone());
             }
             "severity" => {
                 if !SEVERITIES.contains(&value.as_str()) {
@@ -195,7 +195,7 @@ fn parse_events_query(req: &Request) -> Result<Query, String> {
                         SEVERITIES.join(", ")
                     ));
                 }
-                q.filter.severity = Some(value.clone());
+                q.filter.fields.severity = Some(value.clone());
             }
             "timestamp[gte]" | "timestamp[lte]" => {
                 let t = parse_rfc3339(value).ok_or_else(|| {

@@ -91,6 +91,34 @@ fn entity_uuid(kind: u64, n: u64) -> String {
     )
 }
 
+/// The string fields a collection query can filter on, as an event holds them or a
+/// filter wants them (`None`: not a string, or no filter on it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fields {
+    /// `event_type`.
+    pub event_type: Option<String>,
+    /// `status`.
+    pub status: Option<String>,
+    /// `severity`.
+    pub severity: Option<String>,
+    /// `pce_fqdn`.
+    pub pce_fqdn: Option<String>,
+}
+
+impl Fields {
+    /// Whether an event's fields satisfy these wanted ones.
+    fn accept(&self, event: &Fields) -> bool {
+        [
+            (&self.event_type, &event.event_type),
+            (&self.status, &event.status),
+            (&self.severity, &event.severity),
+            (&self.pce_fqdn, &event.pce_fqdn),
+        ]
+        .iter()
+        .all(|(want, got)| want.as_ref().is_none_or(|w| got.as_ref() == Some(w)))
+    }
+}
+
 /// One stored event: its serialized JSON and the fields the filters read.
 #[derive(Debug)]
 pub struct StoredEvent {
@@ -100,14 +128,8 @@ pub struct StoredEvent {
     pub seq: u64,
     /// Its `href`.
     pub href: String,
-    /// Its `event_type`, if a string.
-    pub event_type: Option<String>,
-    /// Its `status`, if a string.
-    pub status: Option<String>,
-    /// Its `severity`, if a string.
-    pub severity: Option<String>,
-    /// Its `pce_fqdn`, if a string.
-    pub pce_fqdn: Option<String>,
+    /// Its filterable fields.
+    pub fields: Fields,
     /// The compact JSON text of the whole event.
     pub json: Box<str>,
 }
@@ -131,10 +153,12 @@ impl StoredEvent {
             ts,
             seq: 0,
             href: href.to_string(),
-            event_type: field("event_type"),
-            status: field("status"),
-            severity: field("severity"),
-            pce_fqdn: field("pce_fqdn"),
+            fields: Fields {
+                event_type: field("event_type"),
+                status: field("status"),
+                severity: field("severity"),
+                pce_fqdn: field("pce_fqdn"),
+            },
             json: minify(text).into_boxed_str(),
         })
     }
@@ -144,10 +168,12 @@ impl StoredEvent {
             ts: instant_of_millis(ts_ms),
             seq: 0,
             href: fields.href.clone(),
-            event_type: Some(fields.event_type.to_string()),
-            status: fields.status.map(str::to_string),
-            severity: Some(fields.severity.to_string()),
-            pce_fqdn: Some(PCE_FQDN.to_string()),
+            fields: Fields {
+                event_type: Some(fields.event_type.to_string()),
+                status: fields.status.map(str::to_string),
+                severity: Some(fields.severity.to_string()),
+                pce_fqdn: Some(PCE_FQDN.to_string()),
+            },
             json: String::from_utf8(event.to_bytes())
                 .unwrap_or_default()
                 .into_boxed_str(),
@@ -166,14 +192,8 @@ pub fn instant_of_millis(ms: i64) -> Instant {
 /// The filters of an events collection query.
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
-    /// `event_type`.
-    pub event_type: Option<String>,
-    /// `status`.
-    pub status: Option<String>,
-    /// `severity`.
-    pub severity: Option<String>,
-    /// `pce_fqdn`.
-    pub pce_fqdn: Option<String>,
+    /// `event_type`, `status`, `severity`, `pce_fqdn`.
+    pub fields: Fields,
     /// `timestamp[gte]`.
     pub since: Option<Instant>,
     /// `timestamp[lte]`.
@@ -183,23 +203,11 @@ pub struct Filter {
 impl Filter {
     /// Whether no filter is set.
     pub fn is_empty(&self) -> bool {
-        self.event_type.is_none()
-            && self.status.is_none()
-            && self.severity.is_none()
-            && self.pce_fqdn.is_none()
-            && self.since.is_none()
-            && self.until.is_none()
+        self.fields == Fields::default() && self.since.is_none() && self.until.is_none()
     }
 
     fn matches(&self, e: &StoredEvent) -> bool {
-        fn eq(want: &Option<String>, got: &Option<String>) -> bool {
-            want.as_ref()
-                .is_none_or(|w| got.as_deref() == Some(w.as_str()))
-        }
-        eq(&self.event_type, &e.event_type)
-            && eq(&self.status, &e.status)
-            && eq(&self.severity, &e.severity)
-            && eq(&self.pce_fqdn, &e.pce_fqdn)
+        self.fields.accept(&e.fields)
     }
 }
 
