@@ -119,21 +119,8 @@ fn forwards_gets_with_its_own_credentials() {
     let location = r.header("location").unwrap().to_string();
     assert!(location.starts_with("/orgs/1/jobs/"));
     assert_eq!(r.header("retry-after"), Some("0"));
-    let job = front
-        .raw("GET", &format!("/pce/api/v2{location}"), &[], None)
-        .unwrap()
-        .json();
-    assert_eq!(job["status"], "done");
-    let data = front
-        .raw(
-            "GET",
-            &format!("/pce/api/v2{}", job["result"]["href"].as_str().unwrap()),
-            &[],
-            None,
-        )
-        .unwrap();
+    let data = front.pce_datafile(&location);
     assert!(data
-        .json()
         .as_array()
         .unwrap()
         .iter()

@@ -177,21 +177,8 @@ fn same_origin_api_needs_no_credentials() {
     assert_eq!(r.status, 202);
     let location = r.header("location").unwrap().to_string();
     assert!(location.starts_with("/orgs/1/jobs/"));
-    let job = sim
-        .raw("GET", &format!("/pce/api/v2{location}"), &[], None)
-        .unwrap()
-        .json();
-    assert_eq!(job["status"], "done");
-    let data = sim
-        .raw(
-            "GET",
-            &format!("/pce/api/v2{}", job["result"]["href"].as_str().unwrap()),
-            &[],
-            None,
-        )
-        .unwrap();
+    let data = sim.pce_datafile(&location);
     assert!(data
-        .json()
         .as_array()
         .unwrap()
         .iter()

@@ -259,6 +259,19 @@ impl Sim {
             .expect("a whole response")
     }
 
+    /// Follows a finished job's `Location` through the same-origin `/pce/` API to its datafile's events.
+    pub fn pce_datafile(&self, location: &str) -> Value {
+        let job = self
+            .raw("GET", &format!("/pce/api/v2{location}"), &[], None)
+            .unwrap()
+            .json();
+        assert_eq!(job["status"], "done", "{job}");
+        let datafile = job["result"]["href"].as_str().unwrap();
+        self.raw("GET", &format!("/pce/api/v2{datafile}"), &[], None)
+            .unwrap()
+            .json()
+    }
+
     /// Queues a fault.
     pub fn fault(&self, spec: Value) {
         let r = self.control("POST", "faults", Some(spec));
