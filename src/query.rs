@@ -27,7 +27,8 @@ pub enum QueryFor {
 }
 
 impl QueryFor {
-    fn keys(self) -> &'static [&'static str] {
+    /// The option keys this function accepts.
+    pub fn keys(self) -> &'static [&'static str] {
         match self {
             Self::Query => &[
                 "eventType",

@@ -13,17 +13,6 @@ use illumio_events::query::{EventQuery, QueryFor, MAX_SYNC_RESULTS, SEVERITIES};
 use libfuzzer_sys::fuzz_target;
 use pce_time::format_rfc3339_millis;
 
-const KEYS: [&str; 8] = [
-    "eventType",
-    "status",
-    "severity",
-    "since",
-    "until",
-    "maxResults",
-    "signal",
-    "onProgress",
-];
-
 /// A timestamp assembled from parts, mostly valid RFC 3339, sometimes not.
 fn timestamp(u: &mut Unstructured<'_>) -> Result<String> {
     let year = u.int_in_range(0..=10_000u32)?;
@@ -102,7 +91,7 @@ impl<'a> Arbitrary<'a> for Input {
             let key = if u.ratio(1, 12)? {
                 u.arbitrary::<String>()?
             } else {
-                u.choose(&KEYS)?.to_string()
+                u.choose(QueryFor::Query.keys())?.to_string()
             };
             // A JavaScript object holds each key once.
             if options.iter().all(|(k, _)| *k != key) {
