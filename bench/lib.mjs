@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { performance } from "node:perf_hooks";
+import { median, sideBySide } from "./page/side-by-side.js";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const SIM_BIN = process.env.PCE_SIM_BIN ?? `${ROOT}target/release/pce-sim`;
@@ -91,37 +91,4 @@ export async function rawJson(url, headers = {}) {
   return JSON.parse(text);
 }
 
-export function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const collect = globalThis.gc ?? (() => {});
-
-/**
- * Times `subject` and `baseline` side by side: `warmup` untimed rounds of each, then `runs`
- * timed rounds, alternating which goes first, a full GC before each timed call.
- * Each function returns what it made, kept alive until its time is taken. Medians in ms.
- */
-export async function sideBySide(subject, baseline, { warmup = 3, runs = 11, check } = {}) {
-  for (let i = 0; i < warmup; i++) {
-    const a = await subject();
-    const b = await baseline();
-    if (i === 0 && check) check(a, b);
-  }
-  const times = { subject: [], baseline: [] };
-  for (let i = 0; i < runs; i++) {
-    const order = i % 2 ? [["subject", subject], ["baseline", baseline]] : [["baseline", baseline], ["subject", subject]];
-    for (const [name, fn] of order) {
-      collect();
-      const t0 = performance.now();
-      const made = await fn();
-      times[name].push(performance.now() - t0);
-      void made;
-    }
-  }
-  const s = median(times.subject);
-  const b = median(times.baseline);
-  return { subject: s, baseline: b, ratio: s / b, runs, warmup };
-}
+export { median, sideBySide };
