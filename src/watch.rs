@@ -39,8 +39,9 @@ impl Dedupe {
         self.cursor_ms.map(|c| c - self.lookback_ms)
     }
 
-    /// How many hrefs are remembered.
-    pub fn remembered(&self) -> usize {
+    /// How many hrefs are remembered: the bound the tests hold the window to.
+    #[cfg(test)]
+    fn remembered(&self) -> usize {
         self.seen.len()
     }
 
