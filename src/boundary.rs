@@ -10,7 +10,7 @@ use crate::query::{EventQuery, QueryFor};
 use crate::timeline::{Counts, Groups, Plan, TimelineOptions};
 use crate::watch::WatchOptions;
 use crate::watcher::{self, WatchSetup};
-use js_sys::{Array, Date, Function, Object, Reflect};
+use js_sys::{Array, Date, Object, Reflect};
 use pce_time::{format_rfc3339_millis, parse_rfc3339};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -61,15 +61,8 @@ pub async fn get_event(
         })?;
         let path = event_path(&href_or_id, config.org_id)?;
         let options_list = read_options(&options, "options", true)?;
-        let present = crate::options::check_keys(&options_list, &["signal"], "getEvent")?;
-        if let Some(v) = present.get("signal") {
-            if *v != Value::Signal {
-                return Err(PceError::invalid_argument(
-                    "signal",
-                    &format!("expected an AbortSignal, got {}", v.describe()),
-                ));
-            }
-        }
+        crate::options::check_keys(&options_list, &["signal"], "getEvent")?
+            .expect("signal", Value::Signal)?;
         Ok((config, path, hooks_of(&options)))
     })();
     let (config, path, hooks) = prepared.map_err(to_js)?;
@@ -85,20 +78,12 @@ pub fn watch_events(config: JsValue, query: JsValue, options: JsValue) -> JsValu
         let config = Config::parse(&read_options(&config, "config", false)?)?;
         let query = EventQuery::parse(&read_options(&query, "query", true)?, QueryFor::Watch)?;
         let watch_options = WatchOptions::parse(&read_options(&options, "options", true)?)?;
-        let hooks = hooks_of(&options);
-        let on_error = if options.is_object() {
-            Reflect::get(&options, &JsValue::from_str("onError"))
-                .ok()
-                .and_then(|f| f.dyn_into::<Function>().ok())
-        } else {
-            None
-        };
         Ok(WatchSetup {
             config,
             query,
             options: watch_options,
-            signal: hooks.signal,
-            on_error,
+            signal: option_object(&options, "signal"),
+            on_error: option_object(&options, "onError"),
         })
     })();
     watcher::watch(setup)
@@ -254,17 +239,21 @@ fn prepare(
 
 /// The signal and progress callback of an options object already validated.
 fn hooks_of(options: &JsValue) -> Hooks {
-    let get = |key: &str| {
-        if options.is_object() {
-            Reflect::get(options, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-        } else {
-            JsValue::UNDEFINED
-        }
-    };
     Hooks {
-        signal: get("signal").dyn_into::<AbortSignal>().ok(),
-        on_progress: get("onProgress").dyn_into::<Function>().ok(),
+        signal: option_object(options, "signal"),
+        on_progress: option_object(options, "onProgress"),
     }
+}
+
+/// An option of an already validated options object, if present and of type `T`.
+fn option_object<T: JsCast>(options: &JsValue, key: &str) -> Option<T> {
+    if !options.is_object() {
+        return None;
+    }
+    Reflect::get(options, &JsValue::from_str(key))
+        .ok()?
+        .dyn_into::<T>()
+        .ok()
 }
 
 /// Reads an options object's own enumerable keys and classifies their values.

@@ -105,6 +105,17 @@ impl Present<'_> {
             .map(|(_, v)| v)
             .filter(|v| **v != Value::Undefined)
     }
+
+    /// Checks that `key`, when present, holds a value of `wanted`'s kind (an AbortSignal, a function).
+    pub fn expect(&self, key: &str, wanted: Value) -> Result<()> {
+        match self.get(key) {
+            Some(v) if *v != wanted => Err(PceError::invalid_argument(
+                key,
+                &format!("expected {}, got {}", wanted.describe(), v.describe()),
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// The known key closest to a misspelt one (`max_results` → `maxResults`, `evenType` → `eventType`).

@@ -149,22 +149,8 @@ impl EventQuery {
                 ));
             }
         }
-        if let Some(v) = present.get("signal") {
-            if *v != Value::Signal {
-                return Err(PceError::invalid_argument(
-                    "signal",
-                    &format!("expected an AbortSignal, got {}", v.describe()),
-                ));
-            }
-        }
-        if let Some(v) = present.get("onProgress") {
-            if *v != Value::Function {
-                return Err(PceError::invalid_argument(
-                    "onProgress",
-                    &format!("expected a function, got {}", v.describe()),
-                ));
-            }
-        }
+        present.expect("signal", Value::Signal)?;
+        present.expect("onProgress", Value::Function)?;
         Ok(query)
     }
 

@@ -109,19 +109,8 @@ impl WatchOptions {
         let lookback_ms = present.get("lookbackMs").map_or(Ok(60_000.0), |v| {
             integer_in(v, "lookbackMs", 0.0, 31_536_000_000.0)
         })?;
-        for (key, wanted, name) in [
-            ("signal", Value::Signal, "an AbortSignal"),
-            ("onError", Value::Function, "a function"),
-        ] {
-            if let Some(v) = present.get(key) {
-                if *v != wanted {
-                    return Err(PceError::invalid_argument(
-                        key,
-                        &format!("expected {name}, got {}", v.describe()),
-                    ));
-                }
-            }
-        }
+        present.expect("signal", Value::Signal)?;
+        present.expect("onError", Value::Function)?;
         Ok(Self {
             interval_ms,
             lookback_ms,
