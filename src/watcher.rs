@@ -155,9 +155,12 @@ fn queue_next(watcher: &Rc<Watcher>) -> Promise {
 
 /// Polls until a non-empty batch of new events, the end of the watch, or a lasting failure.
 async fn next_batch(watcher: &Watcher) -> std::result::Result<JsValue, JsValue> {
-    let done = || Ok(step(JsValue::UNDEFINED, true));
-    if watcher.stopped() {
+    // Every way the watch ends: stop it for good and resolve `done`.
+    let done = || {
         watcher.finish();
+        Ok(step(JsValue::UNDEFINED, true))
+    };
+    if watcher.stopped() {
         return done();
     }
     let setup = match &watcher.setup {
@@ -174,13 +177,11 @@ async fn next_batch(watcher: &Watcher) -> std::result::Result<JsValue, JsValue> 
             if wait > 0.0 {
                 let signal = watcher.stop.as_ref().map(AbortController::signal);
                 if transport::sleep(wait, signal.as_ref()).await.is_err() {
-                    watcher.finish();
                     return done();
                 }
             }
         }
         if watcher.stopped() {
-            watcher.finish();
             return done();
         }
         let early_error = watcher.early_error.borrow_mut().take();
@@ -199,7 +200,6 @@ async fn next_batch(watcher: &Watcher) -> std::result::Result<JsValue, JsValue> 
                 }
             }
             Err(_) if watcher.stopped() => {
-                watcher.finish();
                 return done();
             }
             Err(error) if is_transient(&error) => {
@@ -227,7 +227,6 @@ async fn poll(watcher: &Watcher, setup: &WatchSetup) -> Result<Array> {
         watcher.baseline_done.set(true);
         return Ok(Array::new());
     }
-    watcher.baseline_done.set(true);
     let mut query = setup.query.clone();
     let window = watcher.dedupe.borrow().window_start_ms();
     if let Some(start) = window.and_then(Bound::from_millis) {
