@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for SECONDS each (default 20), on a corpus seeded from
-# ../shared/fixtures, and prints one line of libFuzzer's numbers per target.
+# tests/fixtures, and prints one line of libFuzzer's numbers per target.
 # Usage: fuzz/run.sh [SECONDS] [TARGET...]   (make test-fuzz, make fuzz-long FUZZ_SECONDS=...)
 # cargo-fuzz needs nightly flags (-Zsanitizer); RUSTC_BOOTSTRAP=1 lets the stable toolchain take them.
 set -euo pipefail

@@ -1,4 +1,4 @@
-// Seeds fuzz/corpus/<target>/ from ../shared/fixtures/illumio-py-events.json and the hand-written
+// Seeds fuzz/corpus/<target>/ from tests/fixtures/illumio-py-events.json and the hand-written
 // cases below, in each target's input layout (see the `Input` struct of each fuzz target).
 // Usage: node fuzz/seed-corpus.mjs [FIXTURES]. Idempotent: files are named by their content's hash.
 import { createHash } from "node:crypto";
@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const fixturesPath = process.argv[2] ?? `${here}../../shared/fixtures/illumio-py-events.json`;
+const fixturesPath = process.argv[2] ?? `${here}../tests/fixtures/illumio-py-events.json`;
 const fixtureText = readFileSync(fixturesPath, "utf8");
 const fixtures = JSON.parse(fixtureText);
 

@@ -210,7 +210,7 @@ mod tests {
 
     const FIXTURES: &str = include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/illumio-py-events.json"
+        "/tests/fixtures/illumio-py-events.json"
     ));
 
     #[test]

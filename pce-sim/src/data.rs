@@ -15,7 +15,7 @@ use crate::json::{minify, obj, opt, s, J};
 /// The seven real events from illumio-py's public test data, kept verbatim.
 pub const FIXTURES: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/fixtures/illumio-py-events.json"
+    "/../tests/fixtures/illumio-py-events.json"
 ));
 
 /// A small, fast, seedable PRNG (splitmix64): no `rand` crate needed for test data.

@@ -335,7 +335,7 @@ fn fixture_events_are_served_verbatim() {
     let sim = start(&[]);
     let fixtures: Vec<Value> = serde_json::from_str(include_str!(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/fixtures/illumio-py-events.json"
+        "/../tests/fixtures/illumio-py-events.json"
     )))
     .unwrap();
     assert_eq!(fixtures.len(), 7);

@@ -7,7 +7,7 @@ import { countEvents, getEvent, queryEvents } from "illumio-events";
 import { startSim } from "./sim.mjs";
 import { assertPceError, assertRecovers, rejection, sent, within } from "./helpers.mjs";
 
-const FIXTURES = JSON.parse(readFileSync(new URL("../../../shared/fixtures/illumio-py-events.json", import.meta.url), "utf8"));
+const FIXTURES = JSON.parse(readFileSync(new URL("../fixtures/illumio-py-events.json", import.meta.url), "utf8"));
 
 let sim;
 before(async () => {

@@ -9,7 +9,7 @@ import { eventTimeline, queryEvents, isPceError } from "illumio-events";
 import { startSim } from "./sim.mjs";
 
 const fixtures = JSON.parse(
-  readFileSync(fileURLToPath(new URL("../../../shared/fixtures/illumio-py-events.json", import.meta.url)), "utf8"),
+  readFileSync(fileURLToPath(new URL("../fixtures/illumio-py-events.json", import.meta.url)), "utf8"),
 );
 const MIN = 60000;
 const HOUR = 60 * MIN;
