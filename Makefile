@@ -10,12 +10,16 @@ PKG_TGZ := target/illumio-events.tgz
 PCE_ORG ?= 1
 
 .PHONY: all tools pkg sim consumer demo test lint test-rust test-wasm test-js test-types test-e2e bench clean
-.PHONY: test-fuzz fuzz-long
+.PHONY: test-fuzz fuzz-long test-tools standalone
 
 all: pkg sim
 
 tools:
 	@scripts/ensure-tools.sh rust wasm node
+
+# Every tool a suite needs, installed before the first suite runs, so that none can skip.
+test-tools:
+	@scripts/ensure-tools.sh rust wasm node browser fuzz
 
 pkg: tools
 	scripts/build-pkg.sh
@@ -33,8 +37,13 @@ consumer: pkg
 demo: pkg sim
 	scripts/demo.sh
 
-test: tools lint test-rust consumer sim test-js test-types test-wasm test-e2e test-fuzz
+test: test-tools standalone lint test-rust consumer sim test-js test-types test-wasm test-e2e test-fuzz
 	@echo "make test: every suite passed"
+
+# A user's clone has only the repository: no tracked file but prose may read the folder beside it.
+standalone:
+	@found=$$(git ls-files -z | xargs -0 grep -l '\.\./shar[e]d/' -- | grep -v '\.md$$' || true); \
+	  [[ -z $$found ]] || { echo "these tracked files read ../shared, absent from a clone: $$found" >&2; exit 1; }
 
 lint:
 	cargo fmt --all -- --check
