@@ -1,7 +1,7 @@
 //! `PceConfig`: parse and validate the connection options.
 
+use crate::arguments::{check_keys, integer_in, string, Options, Value};
 use crate::error::{PceError, Result};
-use crate::options::{check_keys, integer_in, string, Options, Value};
 
 const KNOWN: &[&str] = &[
     "url",
