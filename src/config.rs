@@ -3,7 +3,8 @@
 use crate::arguments::{check_keys, integer_in, string, Options, Value};
 use crate::error::{PceError, Result};
 
-const KNOWN: &[&str] = &[
+/// The keys of `PceConfig`.
+pub const KNOWN: &[&str] = &[
     "url",
     "orgId",
     "apiKey",

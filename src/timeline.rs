@@ -209,6 +209,9 @@ impl Counts {
     }
 }
 
+/// The keys of `TimelineOptions`.
+pub const TIMELINE_OPTIONS: &[&str] = &["bucketMs", "start", "end", "groupBy"];
+
 /// Validated `TimelineOptions`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimelineOptions {
@@ -225,11 +228,7 @@ pub struct TimelineOptions {
 impl TimelineOptions {
     /// Validates the options of `eventTimeline`, each failure naming its option.
     pub fn parse(options: &Options) -> Result<Self> {
-        let present = check_keys(
-            options,
-            &["bucketMs", "start", "end", "groupBy"],
-            "timeline",
-        )?;
+        let present = check_keys(options, TIMELINE_OPTIONS, "timeline")?;
         let bucket_ms = present
             .get("bucketMs")
             .map(|v| match v {

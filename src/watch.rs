@@ -87,6 +87,9 @@ impl Dedupe {
     }
 }
 
+/// The keys of `WatchOptions`.
+pub const WATCH_OPTIONS: &[&str] = &["intervalMs", "lookbackMs", "signal", "onError"];
+
 /// The `since` of a poll: the start of the dedupe window, but never before the caller's
 /// own `since` (events before it were not asked for).
 pub fn poll_since(window_start_ms: Option<i64>, caller_since: Option<&Bound>) -> Option<Bound> {
@@ -108,11 +111,7 @@ pub struct WatchOptions {
 impl WatchOptions {
     /// Validates the options of `watchEvents`, each failure naming its option.
     pub fn parse(options: &Options) -> Result<Self> {
-        let present = check_keys(
-            options,
-            &["intervalMs", "lookbackMs", "signal", "onError"],
-            "watch",
-        )?;
+        let present = check_keys(options, WATCH_OPTIONS, "watch")?;
         let interval_ms = present.get("intervalMs").map_or(Ok(10_000.0), |v| {
             integer_in(v, "intervalMs", 1.0, MAX_TIMER_MS)
         })?;
