@@ -3,12 +3,14 @@
 // The page holds no credentials: pce-sim adds them to /pce/api/... on the server side.
 
 import {
-  $, h, clear, setUtc, fmtDateTime, fmtDuration, fmtCount, toInputValue, fromInputValue,
+  h, clear, setUtc, fmtDateTime, fmtDuration, fmtCount, toInputValue, fromInputValue,
   zoneLabel, creator, SEVERITIES,
-} from "./dom.js";
-import { Chart } from "./chart.js";
-import { EventList } from "./list.js";
-import { renderDetail } from "./detail.js";
+} from "/pkg/element/dom.js";
+import { Chart } from "/pkg/element/chart.js";
+import { EventList } from "/pkg/element/list.js";
+import { renderDetail } from "/pkg/element/detail.js";
+
+const $ = (id) => document.getElementById(id);
 import { describeError, errorDetails } from "./errors.js";
 
 const PRESETS = { "1h": 3600e3, "24h": 86400e3, "7d": 7 * 86400e3, "30d": 30 * 86400e3 };

@@ -46,6 +46,19 @@ export async function startDemoSim(extraArgs = []) {
   return new DemoSim(child, url, pkg);
 }
 
+/** Starts pce-sim like startDemoSim, serving another folder of pages at / (the element's fixtures). */
+export async function startPagesSim(www, extraArgs = []) {
+  const pkg = await copyPkg();
+  const args = [
+    "--listen", "127.0.0.1:0", "--control", "--org", "1",
+    "--api-key", API_KEY, "--api-secret", API_SECRET,
+    "--www", www, "--pkg", pkg, "--rate-limit", "0",
+    ...extraArgs,
+  ];
+  const { child, url } = await spawnSim(args);
+  return new DemoSim(child, url, pkg);
+}
+
 export class DemoSim {
   constructor(child, url, pkg) { Object.assign(this, { child, url, pkg }); }
 
@@ -82,6 +95,31 @@ export class DemoSim {
     });
     if (!res.ok) throw new Error(`count: ${res.status} ${await res.text()}`);
     return Number(res.headers.get("x-total-count"));
+  }
+
+  /**
+   * count() with the filters of issue 10 too: createdBy (created_by), pceFqdn (pce_fqdn) and
+   * several event types, whose counts add up (an event has one type).
+   */
+  async countWith({ eventType, createdBy, pceFqdn, ...rest } = {}) {
+    const types = Array.isArray(eventType) ? eventType : [eventType];
+    let total = 0;
+    for (const type of types) {
+      const q = new URLSearchParams({ max_results: "0" });
+      if (type) q.set("event_type", type);
+      if (rest.severity) q.set("severity", rest.severity);
+      if (rest.status) q.set("status", rest.status);
+      if (createdBy) q.set("created_by", createdBy);
+      if (pceFqdn) q.set("pce_fqdn", pceFqdn);
+      if (rest.since) q.set("timestamp[gte]", rest.since);
+      if (rest.until) q.set("timestamp[lte]", rest.until);
+      const res = await fetch(`${this.url}/api/v2/orgs/1/events?${q}`, {
+        headers: { authorization: AUTH, accept: "application/json" },
+      });
+      if (!res.ok) throw new Error(`count: ${res.status} ${await res.text()}`);
+      total += Number(res.headers.get("x-total-count"));
+    }
+    return total;
   }
 
   async stop() {
