@@ -102,7 +102,7 @@ test("the asynchronous collection: progress while the job runs, then every event
   await sim.clearFaults();
   await page.goto(`${sim.url}/?range=30d`);
   await page.waitForSelector("#progress:not([hidden])");
-  await page.waitForFunction(() => /asynchronous job/.test(document.getElementById("progress-detail").textContent));
+  await page.waitForFunction(() => /asynchronous job/.test(document.querySelector("pce-event-timeline")?.shadowRoot.getElementById("progress-detail").textContent ?? ""));
   assert.match(await page.textContent("#progress-title"), /Collecting 12,\d{3} events/);
   await sleep(1200);
   assert.match(await page.textContent("#progress-detail"), /asynchronous job · .+ · \d+\.\d s/);
@@ -119,7 +119,7 @@ test("the asynchronous collection: progress while the job runs, then every event
 
 test("the asynchronous collection can be cancelled", async () => {
   await page.goto(`${sim.url}/?range=30d&severity=info`);
-  await page.waitForFunction(() => /asynchronous job/.test(document.getElementById("progress-detail").textContent));
+  await page.waitForFunction(() => /asynchronous job/.test(document.querySelector("pce-event-timeline")?.shadowRoot.getElementById("progress-detail").textContent ?? ""));
   await sleep(800);
   await page.click("#cancel");
   const b = await banner();

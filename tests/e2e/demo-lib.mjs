@@ -167,18 +167,20 @@ export async function openPage(browser) {
   return page;
 }
 
-/** Waits until the page has drawn a chart for the view and is not loading. */
+/** Waits until the page's <pce-event-timeline> has drawn a chart for the view and is not loading. */
 export async function ready(page, { timeout = 30000 } = {}) {
   await page.waitForFunction(() => {
-    const svg = document.getElementById("chart");
-    return svg?.hasAttribute("data-total") && document.getElementById("progress").hidden;
+    const el = document.querySelector("pce-event-timeline");
+    const svg = el?.shadowRoot.getElementById("chart");
+    return svg?.hasAttribute("data-total") && !el.loading && el.shadowRoot.getElementById("progress").hidden;
   }, null, { timeout });
 }
 
-/** What the chart shows: its total, its range and the sum of its bars. */
+/** What the chart shows (inside the element's shadow root): its total, its range and the sum of its bars. */
 export function chartState(page) {
   return page.evaluate(() => {
-    const svg = document.getElementById("chart");
+    const root = document.querySelector("pce-event-timeline").shadowRoot;
+    const svg = root.getElementById("chart");
     const bars = [...svg.querySelectorAll(".bucket")].map((g) => Number(g.getAttribute("data-total")));
     return {
       total: Number(svg.getAttribute("data-total")),
@@ -186,15 +188,15 @@ export function chartState(page) {
       buckets: bars.length,
       since: svg.getAttribute("data-since"),
       until: svg.getAttribute("data-until"),
-      listCount: document.getElementById("list-count").textContent,
-      legend: [...document.querySelectorAll("#legend .legend-label")].map((e) => e.textContent),
+      listCount: root.getElementById("list-count").textContent,
+      legend: [...root.querySelectorAll("#legend .legend-label")].map((e) => e.textContent),
     };
   });
 }
 
-/** The rendered rows of the list (only the visible ones exist). */
+/** The rendered rows of the element's list (only the visible ones exist). */
 export function visibleRows(page) {
-  return page.evaluate(() => [...document.querySelectorAll("#list .row:not([hidden])")]
+  return page.evaluate(() => [...document.querySelector("pce-event-timeline").shadowRoot.querySelectorAll("#list .row:not([hidden])")]
     .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
     .map((r) => ({
       index: Number(r.dataset.index),
