@@ -23,12 +23,22 @@ export type Severity = "emerg" | "alert" | "crit" | "err" | "warning" | "notice"
 
 /** Filters of an events query; every key is optional. */
 export interface EventQuery {
-  /** Only events of this type, such as "user.sign_in" (event_type). */
-  eventType?: string;
+  /**
+   * Only events of this type, such as "user.sign_in" (event_type), or of any of 1 to 20
+   * distinct types: one request each (at most 6 in flight), merged newest first.
+   */
+  eventType?: string | readonly string[];
   /** Only successes or only failures (status). */
   status?: "success" | "failure";
   /** Only events of this severity (severity). */
   severity?: Severity;
+  /**
+   * Only events whose creator has this href, username or host name, such as "/users/14"
+   * or "/orgs/1/agents/66" (created_by). Every answer is checked against it.
+   */
+  createdBy?: string;
+  /** Only events recorded by this PCE of a Supercluster, a host name (pce_fqdn). Every answer is checked against it. */
+  pceFqdn?: string;
   /** Only events at or after this instant: an RFC 3339 string or a Date (timestamp[gte]). */
   since?: string | Date;
   /** Only events at or before this instant: an RFC 3339 string or a Date (timestamp[lte]). */

@@ -38,5 +38,5 @@ cp pkg-template/element.d.ts pkg/element.d.ts
 cp pkg-template/index.d.ts pkg/index.d.ts
 cp pkg-template/index.d.ts pkg/index.d.cts
 cp pkg-template/package.json pkg/package.json
-cp pkg-template/README.md pkg/README.md 2>/dev/null || cp README.md pkg/README.md
+cp pkg-template/README.md pkg/README.md
 printf 'pkg: %s bytes of wasm, %s gzipped\n' "$(wc -c < pkg/web/illumio_events_bg.wasm)" "$(gzip -9c pkg/web/illumio_events_bg.wasm | wc -c)"

@@ -280,8 +280,16 @@ pub fn read_options(value: &JsValue, name: &str, optional: bool) -> Result<Optio
     Ok(options)
 }
 
-/// What kind of JavaScript value this is, as the pure core sees it.
+/// What kind of JavaScript value this is, as the pure core sees it; an array's elements too.
 pub fn classify(value: &JsValue) -> Value {
+    match value.dyn_ref::<Array>() {
+        Some(array) => Value::Array(array.iter().map(|item| classify_flat(&item)).collect()),
+        None => classify_flat(value),
+    }
+}
+
+/// `classify` one level deep: an array inside an array is only named.
+fn classify_flat(value: &JsValue) -> Value {
     if value.is_undefined() {
         Value::Undefined
     } else if value.is_null() {

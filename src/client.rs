@@ -4,11 +4,16 @@
 use crate::async_job::{AsyncCollection, Next};
 use crate::config::Config;
 use crate::error::{PceError, Result};
-use crate::event::{check_event, check_events, EventKey};
-use crate::query::{EventQuery, MAX_SYNC_RESULTS};
+use crate::event::{check_event, check_events_matching, EventKey, Expect};
+use crate::merge::{merge_newest_first, PageRequest, TypeMerge};
+use crate::query::{parse_total_count, Bound, EventQuery, MAX_SYNC_RESULTS};
 use crate::retry::{is_retryable_status, parse_retry_after, retry_delay_ms};
 use crate::transport::{self, Failure, Get, Reply};
 use js_sys::{Array, Date, Function, Math, Object, Reflect, Uint8Array};
+use pce_time::parse_rfc3339;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -51,36 +56,196 @@ pub struct Events<'b> {
     pub keys: Vec<EventKey<'b>>,
 }
 
-/// `queryEvents`: one GET up to 10000 events, the asynchronous collection above.
+/// How many requests of one call may be in flight at once.
+const MAX_IN_FLIGHT: usize = 6;
+
+/// `queryEvents`: one GET up to 10000 events, the asynchronous collection above;
+/// several event types are asked one by one and merged (`merge::TypeMerge`).
 pub async fn query_events(config: &Config, query: &EventQuery, hooks: &Hooks) -> Result<JsValue> {
+    if query.event_types.len() > 1 {
+        return query_types(config, query, hooks).await.map(JsValue::from);
+    }
     if query.needs_async() {
         return collect_async(config, query, hooks).await.map(JsValue::from);
     }
     let url = events_url(config, query, query.max_results);
     let reply = send(config, &url, false, hooks, None).await?;
-    Ok(events_array(&url, &reply.body)?.into())
+    Ok(events_array(&url, &reply.body, query.expect())?.into())
 }
 
-/// `countEvents`: one GET with `max_results=0`, reading `X-Total-Count`.
+/// `countEvents`: one GET with `max_results=0` a type, reading `X-Total-Count`.
 pub async fn count_events(config: &Config, query: &EventQuery, hooks: &Hooks) -> Result<f64> {
+    Ok(count_each(config, &query.per_type(), hooks)
+        .await?
+        .iter()
+        .sum::<u64>() as f64)
+}
+
+/// The count of each query, at most `MAX_IN_FLIGHT` at once.
+async fn count_each(config: &Config, queries: &[EventQuery], hooks: &Hooks) -> Result<Vec<u64>> {
+    in_batches(
+        queries
+            .iter()
+            .map(|q| Box::pin(count(config, q, hooks)) as Pending<'_, u64>)
+            .collect(),
+    )
+    .await
+}
+
+async fn count(config: &Config, query: &EventQuery, hooks: &Hooks) -> Result<u64> {
     let url = events_url(config, query, 0);
     let reply = send(config, &url, false, hooks, None).await?;
-    total_count(&reply)
-        .map(|n| n as f64)
+    parse_total_count(reply.total_count.as_deref())
         .ok_or_else(|| PceError::invalid_response(&url, "no integer X-Total-Count header"))
 }
 
-fn total_count(reply: &Reply) -> Option<u64> {
-    let text = reply.total_count.as_deref()?.trim();
-    if text.is_empty() || text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+/// The newest `max_results` events of several types: counted first, then fetched in pages
+/// sized by those counts, so about `max_results` events are downloaded, not every match.
+async fn query_types(config: &Config, query: &EventQuery, hooks: &Hooks) -> Result<Array> {
+    let kinds = query.per_type();
+    let mut merge = TypeMerge::new(&count_each(config, &kinds, hooks).await?, query.max_results);
+    let mut arrays: Vec<Vec<Array>> = vec![Vec::new(); kinds.len()];
+    loop {
+        let requests = merge.next_requests();
+        if requests.is_empty() {
+            break;
+        }
+        let pages: Vec<EventQuery> = requests
+            .iter()
+            .map(|r| page_query(&kinds[r.kind], r))
+            .collect();
+        let answers = fetch_each(config, &pages, hooks, false).await?;
+        for (request, (array, keys)) in requests.iter().zip(answers) {
+            merge.add_page(request, keys);
+            arrays[request.kind].push(array);
+        }
     }
-    text.parse().ok()
+    Ok(merge
+        .result()
+        .into_iter()
+        .map(|(kind, page, index)| arrays[kind][page].get(index as u32))
+        .collect())
 }
 
-/// Every event matching `query`, however many: one GET when it holds them all
-/// (by `X-Total-Count`), else the asynchronous collection, grown until nothing is cut.
+/// The query of one page of a type: its own filters, narrowed and sized by the plan.
+fn page_query(kind: &EventQuery, request: &PageRequest) -> EventQuery {
+    let mut page = kind.clone();
+    if let Some(until) = &request.until {
+        page.until = parse_rfc3339(until).map(|at| Bound {
+            text: until.clone(),
+            at,
+        });
+    }
+    page.max_results = request.max_results;
+    page
+}
+
+/// A request of a batch, boxed so that one instance of `in_batches` serves each result type.
+type Pending<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + 'a>>;
+
+/// Each query's events with their keys, at most `MAX_IN_FLIGHT` at once: a page of
+/// `max_results` (`fetch_page`), or every match (`fetch_all_of_type`) when `all`.
+async fn fetch_each(
+    config: &Config,
+    queries: &[EventQuery],
+    hooks: &Hooks,
+    all: bool,
+) -> Result<Vec<(Array, Vec<OwnedKey>)>> {
+    in_batches(
+        queries
+            .iter()
+            .map(|q| {
+                if all {
+                    Box::pin(fetch_all_of_type(config, q, hooks)) as Pending<'_, _>
+                } else {
+                    Box::pin(fetch_page(config, q, hooks))
+                }
+            })
+            .collect(),
+    )
+    .await
+}
+
+/// The newest `query.max_results` events of one query with their keys: one GET, or the
+/// asynchronous collection above 10000.
+async fn fetch_page(
+    config: &Config,
+    query: &EventQuery,
+    hooks: &Hooks,
+) -> Result<(Array, Vec<OwnedKey>)> {
+    if !query.needs_async() {
+        let url = events_url(config, query, query.max_results);
+        let reply = send(config, &url, false, hooks, None).await?;
+        return Ok(owned(events_from(&url, &reply.bytes(), query.expect())?));
+    }
+    let mut result = None;
+    collect_async_with(config, query, hooks, &mut |url, body| {
+        result = Some(owned(events_from(url, &body.to_vec(), query.expect())?));
+        Ok(())
+    })
+    .await?;
+    let (array, mut keys) = result.unwrap_or_default();
+    if keys.len() > query.max_results as usize {
+        keys.truncate(query.max_results as usize);
+        array.set_length(query.max_results);
+    }
+    Ok((array, keys))
+}
+
+/// Polls the futures at most `MAX_IN_FLIGHT` at once (a future sends nothing before it is
+/// polled) and collects their results in order; the first error wins and drops the rest.
+async fn in_batches<T>(futures: Vec<Pending<'_, T>>) -> Result<Vec<T>> {
+    let mut results = Vec::with_capacity(futures.len());
+    let mut futures = futures.into_iter().peekable();
+    while futures.peek().is_some() {
+        let mut running: Vec<Pending<'_, T>> = futures.by_ref().take(MAX_IN_FLIGHT).collect();
+        let mut done: Vec<Option<T>> = running.iter().map(|_| None).collect();
+        std::future::poll_fn(|cx| {
+            for (future, slot) in running.iter_mut().zip(done.iter_mut()) {
+                if slot.is_none() {
+                    if let Poll::Ready(result) = future.as_mut().poll(cx) {
+                        *slot = Some(result?);
+                    }
+                }
+            }
+            if done.iter().all(Option::is_some) {
+                Poll::Ready(Ok::<(), PceError>(()))
+            } else {
+                Poll::Pending
+            }
+        })
+        .await?;
+        results.extend(done.into_iter().flatten());
+    }
+    Ok(results)
+}
+
+/// Every event matching `query`, however many, newest first (several types merged).
 pub async fn fetch_all(
+    config: &Config,
+    query: &EventQuery,
+    hooks: &Hooks,
+) -> Result<(Array, Vec<OwnedKey>)> {
+    if query.event_types.len() <= 1 {
+        return fetch_all_of_type(config, query, hooks).await;
+    }
+    let per_type = fetch_each(config, &query.per_type(), hooks, true).await?;
+    let pages: Vec<Vec<Vec<OwnedKey>>> = per_type.iter().map(|(_, k)| vec![k.clone()]).collect();
+    let merged = merge_newest_first(&pages);
+    let array = merged
+        .iter()
+        .map(|(kind, _, index)| per_type[*kind].0.get(*index as u32))
+        .collect();
+    let keys = merged
+        .iter()
+        .map(|(kind, _, index)| per_type[*kind].1[*index].clone())
+        .collect();
+    Ok((array, keys))
+}
+
+/// Every event matching a query of at most one type: one GET when it holds them all
+/// (by `X-Total-Count`), else the asynchronous collection, grown until nothing is cut.
+async fn fetch_all_of_type(
     config: &Config,
     query: &EventQuery,
     hooks: &Hooks,
@@ -88,9 +253,9 @@ pub async fn fetch_all(
     let url = events_url(config, query, MAX_SYNC_RESULTS);
     let reply = send(config, &url, false, hooks, None).await?;
     let body = reply.bytes();
-    let events = events_from(&url, &body)?;
+    let events = events_from(&url, &body, query.expect())?;
     let got = events.keys.len() as u64;
-    let total = total_count(&reply);
+    let total = parse_total_count(reply.total_count.as_deref());
     if got < u64::from(MAX_SYNC_RESULTS) && total.is_none_or(|t| t <= got) {
         return Ok(owned(events));
     }
@@ -100,8 +265,8 @@ pub async fn fetch_all(
         .unwrap_or(u32::MAX);
     loop {
         let mut result = None;
-        collect_async_with(config, &wanted, hooks, |url, body| {
-            result = Some(owned(events_from(url, &body.to_vec())?));
+        collect_async_with(config, &wanted, hooks, &mut |url, body| {
+            result = Some(owned(events_from(url, &body.to_vec(), query.expect())?));
             Ok(())
         })
         .await?;
@@ -114,21 +279,21 @@ pub async fn fetch_all(
     }
 }
 
-/// The timestamp of the first event a one-page query returns (the newest), if any.
+/// The timestamp of the newest event matching `query` (over all its types), if any.
 pub async fn first_timestamp(
     config: &Config,
     query: &EventQuery,
     hooks: &Hooks,
 ) -> Result<Option<String>> {
-    let url = events_url(config, query, query.max_results);
-    let reply = send(config, &url, false, hooks, None).await?;
-    let body = reply.bytes();
-    let events = events_from(&url, &body)?;
-    Ok(events
-        .keys
+    let mut newest: Vec<EventQuery> = query.per_type();
+    for q in &mut newest {
+        q.max_results = 1;
+    }
+    let answers = fetch_each(config, &newest, hooks, false).await?;
+    Ok(answers
         .into_iter()
-        .next()
-        .map(|k| k.timestamp.into_owned()))
+        .filter_map(|(_, keys)| keys.into_iter().next().map(|(_, ts)| ts))
+        .max_by_key(|ts| parse_rfc3339(ts)))
 }
 
 /// An event's href and timestamp, owned, outliving the body they came from.
@@ -167,14 +332,14 @@ fn events_url(config: &Config, query: &EventQuery, max_results: u32) -> String {
 /// decodes, `JSON.parse` makes the events, and a pass over them checks the contract (an array
 /// of objects, each with a string `href`, `timestamp` and `event_type`) as `events_from` does.
 /// A body failing any of these goes to `events_from`, whose serde_json check names the fault.
-pub fn events_array(url: &str, body: &Uint8Array) -> Result<Array> {
-    match parse_checked(body) {
+pub fn events_array(url: &str, body: &Uint8Array, expect: Expect<'_>) -> Result<Array> {
+    match parse_checked(body, expect) {
         Some(array) => Ok(array),
-        None => events_from(url, &body.to_vec()).map(|events| events.array),
+        None => events_from(url, &body.to_vec(), expect).map(|events| events.array),
     }
 }
 
-fn parse_checked(body: &Uint8Array) -> Option<Array> {
+fn parse_checked(body: &Uint8Array, expect: Expect<'_>) -> Option<Array> {
     let options = Object::new();
     Reflect::set(&options, &"fatal".into(), &JsValue::TRUE).ok()?;
     // A byte order mark is left in, so JSON.parse refuses it as serde_json does.
@@ -191,16 +356,45 @@ fn parse_checked(body: &Uint8Array) -> Option<Array> {
             && fields
                 .iter()
                 .all(|f| Reflect::get(event, f).is_ok_and(|v| v.is_string()))
+            && matches_filters(event, expect)
     };
     (0..array.length())
         .all(|i| valid(&array.get(i)))
         .then_some(array)
 }
 
+/// Whether a parsed event matches the filters the package checks (as `event::Expect` reads them
+/// from the bytes; an event failing here goes to that check, which names the filter).
+fn matches_filters(event: &JsValue, expect: Expect<'_>) -> bool {
+    let text_is = |object: &JsValue, key: &str, wanted: &str| {
+        Reflect::get(object, &key.into()).is_ok_and(|v| v.as_string().as_deref() == Some(wanted))
+    };
+    let fqdn_ok = expect
+        .pce_fqdn
+        .is_none_or(|wanted| text_is(event, "pce_fqdn", wanted));
+    let creator_ok = expect.created_by.is_none_or(|wanted| {
+        Reflect::get(event, &"created_by".into())
+            .ok()
+            .filter(|kinds| kinds.is_object() && !Array::is_array(kinds))
+            .is_some_and(|kinds| {
+                Object::values(kinds.unchecked_ref::<Object>())
+                    .iter()
+                    .any(|creator| {
+                        creator.is_object()
+                            && ["href", "username", "hostname"]
+                                .iter()
+                                .any(|key| text_is(&creator, key, wanted))
+                    })
+            })
+    });
+    fqdn_ok && creator_ok
+}
+
 /// Checks a collection body and materialises it with `JSON.parse`.
-pub fn events_from<'b>(url: &str, body: &'b [u8]) -> Result<Events<'b>> {
+pub fn events_from<'b>(url: &str, body: &'b [u8], expect: Expect<'_>) -> Result<Events<'b>> {
     let text = utf8(url, body)?;
-    let keys = check_events(text).map_err(|p| PceError::invalid_response(url, &p))?;
+    let keys =
+        check_events_matching(text, expect).map_err(|p| PceError::invalid_response(url, &p))?;
     let array = parse_json(url, text)?
         .dyn_into::<Array>()
         .map_err(|_| PceError::invalid_response(url, "the body is not a JSON array"))?;
@@ -223,8 +417,8 @@ fn parse_json(url: &str, text: &str) -> Result<JsValue> {
 
 async fn collect_async(config: &Config, query: &EventQuery, hooks: &Hooks) -> Result<Array> {
     let mut result = None;
-    collect_async_with(config, query, hooks, |url, body| {
-        result = Some(events_array(url, body)?);
+    collect_async_with(config, query, hooks, &mut |url, body| {
+        result = Some(events_array(url, body, query.expect())?);
         Ok(())
     })
     .await?;
@@ -241,7 +435,8 @@ async fn collect_async_with(
     config: &Config,
     query: &EventQuery,
     hooks: &Hooks,
-    keep: impl FnOnce(&str, &Uint8Array) -> Result<()>,
+    // A trait object, not a generic: each instance of this state machine costs wasm bytes.
+    keep: &mut dyn FnMut(&str, &Uint8Array) -> Result<()>,
 ) -> Result<()> {
     let mut job = AsyncCollection::new(Date::now(), config.async_timeout_ms, &api_prefix(config));
     let deadline = Deadline {

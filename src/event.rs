@@ -15,10 +15,30 @@ pub struct EventKey<'a> {
     pub timestamp: Cow<'a, str>,
 }
 
+/// The filters whose answer the package checks itself: the PCE documents them least,
+/// so an answer that ignored one is refused rather than passed on unfiltered.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Expect<'q> {
+    /// `createdBy`: each event's creator has this href, username or host name.
+    pub created_by: Option<&'q str>,
+    /// `pceFqdn`: each event's `pce_fqdn`.
+    pub pce_fqdn: Option<&'q str>,
+}
+
 /// Checks a collection body (a JSON array of events) and returns each event's key, in order.
 pub fn check_events(text: &str) -> Result<Vec<EventKey<'_>>, String> {
+    check_events_matching(text, Expect::default())
+}
+
+/// `check_events`, also requiring every event to match `expect`.
+pub fn check_events_matching<'b>(
+    text: &'b str,
+    expect: Expect<'_>,
+) -> Result<Vec<EventKey<'b>>, String> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let keys = de.deserialize_any(CollectionVisitor).map_err(describe)?;
+    let keys = de
+        .deserialize_any(CollectionVisitor(expect))
+        .map_err(describe)?;
     de.end().map_err(describe)?;
     Ok(keys)
 }
@@ -26,7 +46,9 @@ pub fn check_events(text: &str) -> Result<Vec<EventKey<'_>>, String> {
 /// Checks a single-event body (a JSON object) and returns its key.
 pub fn check_event(text: &str) -> Result<EventKey<'_>, String> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let key = EventSeed(None).deserialize(&mut de).map_err(describe)?;
+    let key = EventSeed(None, Expect::default())
+        .deserialize(&mut de)
+        .map_err(describe)?;
     de.end().map_err(describe)?;
     Ok(key)
 }
@@ -39,9 +61,9 @@ fn describe(e: serde_json::Error) -> String {
     }
 }
 
-struct CollectionVisitor;
+struct CollectionVisitor<'q>(Expect<'q>);
 
-impl<'de> Visitor<'de> for CollectionVisitor {
+impl<'de> Visitor<'de> for CollectionVisitor<'_> {
     type Value = Vec<EventKey<'de>>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -50,17 +72,17 @@ impl<'de> Visitor<'de> for CollectionVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut keys = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(100_000));
-        while let Some(key) = seq.next_element_seed(EventSeed(Some(keys.len())))? {
+        while let Some(key) = seq.next_element_seed(EventSeed(Some(keys.len()), self.0))? {
             keys.push(key);
         }
         Ok(keys)
     }
 }
 
-/// Reads one event; carries its index in the collection for error messages.
-struct EventSeed(Option<usize>);
+/// Reads one event; carries its index in the collection for error messages, and the filters.
+struct EventSeed<'q>(Option<usize>, Expect<'q>);
 
-impl EventSeed {
+impl EventSeed<'_> {
     fn name(&self) -> String {
         match self.0 {
             Some(i) => format!("event {i}"),
@@ -69,7 +91,7 @@ impl EventSeed {
     }
 }
 
-impl<'de> DeserializeSeed<'de> for EventSeed {
+impl<'de> DeserializeSeed<'de> for EventSeed<'_> {
     type Value = EventKey<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -77,7 +99,7 @@ impl<'de> DeserializeSeed<'de> for EventSeed {
     }
 }
 
-impl<'de> Visitor<'de> for EventSeed {
+impl<'de> Visitor<'de> for EventSeed<'_> {
     type Value = EventKey<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -86,16 +108,42 @@ impl<'de> Visitor<'de> for EventSeed {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let (mut href, mut timestamp, mut event_type) = (None, None, None);
+        let (mut fqdn_matches, mut creator_matches) = (false, false);
         while let Some(field) = map.next_key::<Field>()? {
             // A repeated key keeps its last value, as JSON.parse does.
             match field {
                 Field::Href => href = Some(map.next_value::<MaybeStr>()?),
                 Field::Timestamp => timestamp = Some(map.next_value::<MaybeStr>()?),
                 Field::EventType => event_type = Some(map.next_value::<MaybeStr>()?),
-                Field::Other => {
+                Field::PceFqdn if self.1.pce_fqdn.is_some() => {
+                    fqdn_matches = map.next_value::<MaybeStr>()?.as_str() == self.1.pce_fqdn;
+                }
+                Field::CreatedBy => {
+                    if let Some(wanted) = self.1.created_by {
+                        creator_matches = map.next_value_seed(CreatorSeed {
+                            wanted,
+                            in_creator: false,
+                        })?;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Field::PceFqdn | Field::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
+        }
+        let ignored = |filter: &str, wanted: &str| {
+            de::Error::custom(format!(
+                "the PCE ignored the `{filter}` filter: {} does not match {wanted:?}",
+                self.name()
+            ))
+        };
+        if let Some(wanted) = self.1.pce_fqdn.filter(|_| !fqdn_matches) {
+            return Err(ignored("pceFqdn", wanted));
+        }
+        if let Some(wanted) = self.1.created_by.filter(|_| !creator_matches) {
+            return Err(ignored("createdBy", wanted));
         }
         let require = |value: Option<MaybeStr<'de>>, field: &str| match value {
             Some(MaybeStr::Str(s)) => Ok(s),
@@ -115,11 +163,79 @@ impl<'de> Visitor<'de> for EventSeed {
     }
 }
 
-/// The three fields the check reads; every other key is skipped without allocating.
+/// Reads `created_by` (`{"user": {"href": …, "username": …}}`, `{"agent": {"hostname": …}}`, …):
+/// whether any creator, of whatever kind, has the wanted href, username or host name.
+/// `in_creator` tells the two levels apart: the kinds, then one creator's fields.
+struct CreatorSeed<'q> {
+    wanted: &'q str,
+    in_creator: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for CreatorSeed<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CreatorSeed<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<MaybeStr>()? {
+            found |= if !self.in_creator {
+                map.next_value_seed(CreatorSeed {
+                    wanted: self.wanted,
+                    in_creator: true,
+                })?
+            } else if matches!(key.as_str(), Some("href" | "username" | "hostname")) {
+                map.next_value::<MaybeStr>()?.as_str() == Some(self.wanted)
+            } else {
+                map.next_value::<IgnoredAny>()?;
+                false
+            };
+        }
+        Ok(found)
+    }
+
+    // Anything but an object names no creator.
+    fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+}
+
+/// The fields the check reads; every other key is skipped without allocating.
 enum Field {
     Href,
     Timestamp,
     EventType,
+    PceFqdn,
+    CreatedBy,
     Other,
 }
 
@@ -136,6 +252,8 @@ impl<'de> de::Deserialize<'de> for Field {
                     "href" => Field::Href,
                     "timestamp" => Field::Timestamp,
                     "event_type" => Field::EventType,
+                    "pce_fqdn" => Field::PceFqdn,
+                    "created_by" => Field::CreatedBy,
                     _ => Field::Other,
                 })
             }
@@ -266,6 +384,45 @@ mod tests {
             assert!(err.contains(expected), "{body:?}: {err}");
         }
         assert!(check_event("[]").unwrap_err().contains("JSON object"));
+    }
+
+    #[test]
+    fn created_by_and_pce_fqdn_are_checked_when_asked() {
+        let expect = |created_by, pce_fqdn| Expect {
+            created_by,
+            pce_fqdn,
+        };
+        // Users by href or username, agents by hostname, whatever the creator's kind.
+        assert_eq!(
+            check_events_matching(FIXTURES, expect(None, Some("pce.company.com")))
+                .unwrap()
+                .len(),
+            7
+        );
+        let agent = r#"[{"href":"h","timestamp":"t","event_type":"e","pce_fqdn":"p",
+            "created_by":{"agent":{"href":"/orgs/1/agents/66","hostname":"db-1"}}}]"#;
+        for name in ["/orgs/1/agents/66", "db-1"] {
+            assert!(check_events_matching(agent, expect(Some(name), Some("p"))).is_ok());
+        }
+        let user = r#"[{"href":"h","timestamp":"t","event_type":"e",
+            "created_by":{"user":{"href":"/users/1","username":"a@b.c"}}}]"#;
+        assert!(check_events_matching(user, expect(Some("a@b.c"), None)).is_ok());
+        for (body, filter, wanted) in [
+            (user, "createdBy", expect(Some("/users/2"), None)),
+            (user, "pceFqdn", expect(None, Some("p"))),
+            (agent, "createdBy", expect(Some("db-2"), None)),
+            (agent, "pceFqdn", expect(None, Some("q"))),
+            (FIXTURES, "createdBy", expect(Some("/users/1"), None)),
+        ] {
+            let err = check_events_matching(body, wanted).unwrap_err();
+            assert!(
+                err.contains(&format!("ignored the `{filter}` filter")),
+                "{err}"
+            );
+        }
+        let odd = r#"[{"href":"h","timestamp":"t","event_type":"e",
+            "created_by":{"system":{},"x":null,"y":[1],"z":{"href":5,"name":"/users/1"}}}]"#;
+        assert!(check_events_matching(odd, expect(Some("/users/1"), None)).is_err());
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod href;
+pub mod merge;
 pub mod options;
 pub mod query;
 pub mod retry;

@@ -21,6 +21,8 @@ pub enum Value {
     Signal,
     /// A function.
     Function,
+    /// An array, its elements classified (an array inside reads as `Other("array")`).
+    Array(Vec<Value>),
     /// Anything else, named by its type (`"object"`, `"array"`, `"bigint"`, `"symbol"`).
     Other(&'static str),
 }
@@ -38,6 +40,7 @@ impl Value {
             Self::Date(_) => "a Date".into(),
             Self::Signal => "an AbortSignal".into(),
             Self::Function => "a function".into(),
+            Self::Array(items) => format!("an array of {} items", items.len()),
             Self::Other(kind) => format!("a value of type {kind}"),
         }
     }

@@ -1,6 +1,7 @@
 //! `EventQuery`: parse, validate, and render the query string of `GET /events`.
 
 use crate::error::{PceError, Result};
+use crate::event::Expect;
 use crate::options::{check_keys, integer_in, string, Options, Value};
 use pce_time::{format_rfc3339_millis, parse_rfc3339, Instant};
 
@@ -14,6 +15,12 @@ pub const MAX_SYNC_RESULTS: u32 = 10_000;
 
 /// The PCE's own default for `max_results`.
 pub const DEFAULT_MAX_RESULTS: u32 = 100;
+
+/// The most event types one query may name (each costs requests of its own).
+pub const MAX_EVENT_TYPES: usize = 20;
+
+/// The longest `createdBy` accepted: far above any href, username or host name.
+const MAX_CREATED_BY: usize = 1024;
 
 /// Which function the query belongs to: each accepts its own set of keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +41,8 @@ impl QueryFor {
                 "eventType",
                 "status",
                 "severity",
+                "createdBy",
+                "pceFqdn",
                 "since",
                 "until",
                 "maxResults",
@@ -44,11 +53,20 @@ impl QueryFor {
                 "eventType",
                 "status",
                 "severity",
+                "createdBy",
+                "pceFqdn",
                 "since",
                 "until",
                 "signal",
             ],
-            Self::Watch => &["eventType", "status", "severity", "since"],
+            Self::Watch => &[
+                "eventType",
+                "status",
+                "severity",
+                "createdBy",
+                "pceFqdn",
+                "since",
+            ],
         }
     }
 }
@@ -74,12 +92,16 @@ impl Bound {
 /// A validated query.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventQuery {
-    /// `event_type`.
-    pub event_type: Option<String>,
+    /// `event_type`: none, one, or several (one request each, see `per_type`).
+    pub event_types: Vec<String>,
     /// `status`.
     pub status: Option<String>,
     /// `severity`.
     pub severity: Option<String>,
+    /// `created_by`: the creator's href, username or host name.
+    pub created_by: Option<String>,
+    /// `pce_fqdn`: the PCE of a Supercluster that recorded the event.
+    pub pce_fqdn: Option<String>,
     /// `timestamp[gte]`.
     pub since: Option<Bound>,
     /// `timestamp[lte]`.
@@ -113,20 +135,17 @@ impl EventQuery {
                 })
                 .transpose()
         };
-        let event_type = present
+        let event_types = present
             .get("eventType")
-            .map(|v| match string(v, "eventType")? {
-                "" => Err(PceError::invalid_argument(
-                    "eventType",
-                    "must not be empty (an event type looks like \"user.sign_in\")",
-                )),
-                text => Ok(text.to_string()),
-            })
-            .transpose()?;
+            .map(event_types)
+            .transpose()?
+            .unwrap_or_default();
         let query = EventQuery {
-            event_type,
+            event_types,
             status: one_of("status", &["success", "failure"])?,
             severity: one_of("severity", &SEVERITIES)?,
+            created_by: present.get("createdBy").map(created_by).transpose()?,
+            pce_fqdn: present.get("pceFqdn").map(pce_fqdn).transpose()?,
             since: present
                 .get("since")
                 .map(|v| bound(v, "since"))
@@ -154,13 +173,37 @@ impl EventQuery {
         Ok(query)
     }
 
+    /// The filters the package checks on every answer itself (see `event::Expect`).
+    pub fn expect(&self) -> Expect<'_> {
+        Expect {
+            created_by: self.created_by.as_deref(),
+            pce_fqdn: self.pce_fqdn.as_deref(),
+        }
+    }
+
     /// Whether the caller wants more than one synchronous GET can return.
     pub fn needs_async(&self) -> bool {
         self.max_results > MAX_SYNC_RESULTS
     }
 
+    /// One query per event type, in the caller's order (the query itself when it names at most one).
+    pub fn per_type(&self) -> Vec<EventQuery> {
+        if self.event_types.len() <= 1 {
+            return vec![self.clone()];
+        }
+        self.event_types
+            .iter()
+            .map(|t| EventQuery {
+                event_types: vec![t.clone()],
+                ..self.clone()
+            })
+            .collect()
+    }
+
     /// The query string (without `?`) for `max_results`, every value percent-encoded.
+    /// A query of several event types is rendered through `per_type`: the PCE takes one.
     pub fn render(&self, max_results: u32) -> String {
+        debug_assert!(self.event_types.len() <= 1, "render each of per_type()");
         let mut out = String::new();
         let mut pair = |key: &str, value: &str| {
             if !out.is_empty() {
@@ -170,7 +213,7 @@ impl EventQuery {
             out.push('=');
             percent_encode(value, &mut out);
         };
-        if let Some(v) = &self.event_type {
+        if let Some(v) = self.event_types.first() {
             pair("event_type", v);
         }
         if let Some(v) = &self.status {
@@ -178,6 +221,12 @@ impl EventQuery {
         }
         if let Some(v) = &self.severity {
             pair("severity", v);
+        }
+        if let Some(v) = &self.created_by {
+            pair("created_by", v);
+        }
+        if let Some(v) = &self.pce_fqdn {
+            pair("pce_fqdn", v);
         }
         if let Some(b) = &self.since {
             pair("timestamp[gte]", &b.text);
@@ -188,6 +237,96 @@ impl EventQuery {
         pair("max_results", &max_results.to_string());
         out
     }
+}
+
+/// Reads `X-Total-Count`: a plain decimal integer of at most 15 digits (exact in a JavaScript
+/// number), surrounding white space allowed; anything else is no count.
+pub fn parse_total_count(header: Option<&str>) -> Option<u64> {
+    let text = header?.trim();
+    if text.is_empty() || text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Reads `eventType`: one non-empty string, or an array of 1 to 20 distinct ones.
+fn event_types(value: &Value) -> Result<Vec<String>> {
+    let one = |v: &Value, key: &str| match v {
+        Value::String(text) if text.is_empty() => Err(PceError::invalid_argument(
+            key,
+            "must not be empty (an event type looks like \"user.sign_in\")",
+        )),
+        Value::String(text) => Ok(text.clone()),
+        other => Err(PceError::invalid_argument(
+            key,
+            &format!(
+                "expected an event type string or an array of them, got {}",
+                other.describe()
+            ),
+        )),
+    };
+    let Value::Array(items) = value else {
+        return Ok(vec![one(value, "eventType")?]);
+    };
+    if items.is_empty() || items.len() > MAX_EVENT_TYPES {
+        return Err(PceError::invalid_argument(
+            "eventType",
+            &format!(
+                "expected 1 to {MAX_EVENT_TYPES} event types, got {}",
+                items.len()
+            ),
+        ));
+    }
+    let mut types: Vec<String> = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let text = one(item, &format!("eventType[{i}]"))?;
+        if types.contains(&text) {
+            return Err(PceError::invalid_argument(
+                "eventType",
+                &format!("names {text:?} twice"),
+            ));
+        }
+        types.push(text);
+    }
+    Ok(types)
+}
+
+/// Reads `createdBy`: a creator's href (`/users/14`), username or host name, sent as given.
+fn created_by(value: &Value) -> Result<String> {
+    let text = string(value, "createdBy")?;
+    if text.is_empty() || text.len() > MAX_CREATED_BY || text.chars().any(char::is_control) {
+        return Err(PceError::invalid_argument(
+            "createdBy",
+            &format!(
+                "expected the creator's href, username or host name (such as \"/users/14\"), got {}",
+                value.describe()
+            ),
+        ));
+    }
+    Ok(text.to_string())
+}
+
+/// Reads `pceFqdn`: a host name such as `pce2.example.com`, sent as given.
+fn pce_fqdn(value: &Value) -> Result<String> {
+    let text = string(value, "pceFqdn")?;
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    if text.len() > 253 || !text.split('.').all(label_ok) {
+        return Err(PceError::invalid_argument(
+            "pceFqdn",
+            &format!(
+                "expected a host name such as \"pce2.example.com\", got {}",
+                value.describe()
+            ),
+        ));
+    }
+    Ok(text.to_string())
 }
 
 /// Reads `since` or `until`: an RFC 3339 string (sent as given) or a valid `Date`.
@@ -347,6 +486,78 @@ mod tests {
         assert!(parse(&[("until", s("2026-11-01T00:00:00Z"))], QueryFor::Watch).is_err());
         assert!(parse(&[("signal", Value::Signal)], QueryFor::Watch).is_err());
         assert!(parse(&[("since", s("2026-11-01T00:00:00Z"))], QueryFor::Watch).is_ok());
+    }
+
+    #[test]
+    fn total_counts_are_plain_integers() {
+        assert_eq!(parse_total_count(Some("42")), Some(42));
+        assert_eq!(parse_total_count(Some(" 0 ")), Some(0));
+        assert_eq!(
+            parse_total_count(Some("999999999999999")),
+            Some(999_999_999_999_999)
+        );
+        for bad in [
+            None,
+            Some(""),
+            Some("-1"),
+            Some("+5"),
+            Some("1e3"),
+            Some("4.0"),
+            Some("1000000000000000"),
+        ] {
+            assert_eq!(parse_total_count(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn several_event_types_are_read_and_split() {
+        let types = |v: Value| parse(&[("eventType", v)], QueryFor::Query);
+        let q = types(Value::Array(vec![s("a.b"), s("c.d")])).unwrap();
+        assert_eq!(q.event_types, ["a.b", "c.d"]);
+        let singles = q.per_type();
+        assert_eq!(singles.len(), 2);
+        assert!(singles[1].render(5).starts_with("event_type=c.d&"));
+        assert_eq!(types(s("a.b")).unwrap().per_type().len(), 1);
+        let many = Value::Array((0..21).map(|i| s(&format!("t.{i}"))).collect());
+        for (bad, named) in [
+            (Value::Array(vec![]), "`eventType`"),
+            (many, "`eventType`"),
+            (Value::Array(vec![s("a"), s("a")]), "`eventType`"),
+            (Value::Array(vec![s("a"), s("")]), "`eventType[1]`"),
+            (Value::Array(vec![Value::Null]), "`eventType[0]`"),
+        ] {
+            let err = types(bad).unwrap_err();
+            assert!(err.message.contains(named), "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn created_by_and_pce_fqdn_are_checked_and_rendered() {
+        let q = parse(
+            &[
+                ("createdBy", s("/users/14")),
+                ("pceFqdn", s("pce2.example.com")),
+            ],
+            QueryFor::Count,
+        )
+        .unwrap();
+        assert_eq!(
+            q.render(0),
+            "created_by=%2Fusers%2F14&pce_fqdn=pce2.example.com&max_results=0"
+        );
+        for (key, bad) in [
+            ("createdBy", ""),
+            ("createdBy", "a\tb"),
+            ("pceFqdn", "a b"),
+            ("pceFqdn", "-a.com"),
+            ("pceFqdn", "a..com"),
+            ("pceFqdn", "https://a.com"),
+        ] {
+            assert!(
+                parse(&[(key, s(bad))], QueryFor::Watch).is_err(),
+                "{key} {bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -54,7 +54,14 @@ fn string(u: &mut Unstructured<'_>) -> Result<String> {
             .choose(&["success", "failure", "INFO", "error", ""])?
             .to_string(),
         2 => u
-            .choose(&["user.sign_in", "agent.tampering", "a b&c=d", "é/?#%"])?
+            .choose(&[
+                "user.sign_in",
+                "agent.tampering",
+                "a b&c=d",
+                "é/?#%",
+                "pce2.example.com",
+                "/users/14",
+            ])?
             .to_string(),
         3 | 4 => timestamp(u)?,
         _ => u.arbitrary()?,
@@ -62,7 +69,7 @@ fn string(u: &mut Unstructured<'_>) -> Result<String> {
 }
 
 fn value(u: &mut Unstructured<'_>) -> Result<Value> {
-    Ok(match u.int_in_range(0..=11u8)? {
+    Ok(match u.int_in_range(0..=12u8)? {
         0 => Value::Undefined,
         1 => Value::Null,
         2 => Value::Bool(u.arbitrary()?),
@@ -73,6 +80,17 @@ fn value(u: &mut Unstructured<'_>) -> Result<Value> {
         7 => Value::Signal,
         8 => Value::Function,
         9 => Value::Other(*u.choose(&["object", "array", "bigint", "symbol"])?),
+        10 => {
+            let mut items = Vec::new();
+            for _ in 0..u.int_in_range(0..=22u8)? {
+                items.push(if u.ratio(1, 20)? {
+                    Value::Number(1.0)
+                } else {
+                    Value::String(string(u)?)
+                });
+            }
+            Value::Array(items)
+        }
         _ => Value::String(string(u)?),
     })
 }
@@ -141,8 +159,13 @@ fn read_query(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The wire filters the caller's options mean, in the order the query string has them.
-fn expected(options: &Options, max_results: u32) -> Vec<(String, String)> {
+/// The wire filters the caller's options mean for one of its event types, in the order the
+/// query string has them.
+fn expected(
+    options: &Options,
+    event_type: Option<&str>,
+    max_results: u32,
+) -> Vec<(String, String)> {
     let get = |key: &str| {
         options
             .iter()
@@ -155,10 +178,14 @@ fn expected(options: &Options, max_results: u32) -> Vec<(String, String)> {
         other => panic!("accepted a filter of {other:?}"),
     };
     let mut out = Vec::new();
+    if let Some(t) = event_type {
+        out.push(("event_type".to_string(), t.to_string()));
+    }
     for (key, wire) in [
-        ("eventType", "event_type"),
         ("status", "status"),
         ("severity", "severity"),
+        ("createdBy", "created_by"),
+        ("pceFqdn", "pce_fqdn"),
         ("since", "timestamp[gte]"),
         ("until", "timestamp[lte]"),
     ] {
@@ -201,21 +228,42 @@ fuzz_target!(|input: Input| {
     if let (Some(since), Some(until)) = (&query.since, &query.until) {
         assert!(since.at <= until.at);
     }
-    for max in [Some(query.max_results), input.render_max, Some(0)]
-        .into_iter()
-        .flatten()
+    let types: Vec<Option<String>> = match input
+        .options
+        .iter()
+        .find(|(k, v)| k == "eventType" && *v != Value::Undefined)
+        .map(|(_, v)| v)
     {
-        let rendered = query.render(max);
-        assert!(
-            rendered
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-._~%&=".contains(&b)),
-            "{rendered}"
-        );
-        assert_eq!(
-            read_query(&rendered),
-            expected(&input.options, max),
-            "{rendered}"
-        );
+        Some(Value::String(t)) => vec![Some(t.clone())],
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(t) => Some(t.clone()),
+                other => panic!("accepted an event type of {other:?}"),
+            })
+            .collect(),
+        Some(other) => panic!("accepted an eventType of {other:?}"),
+        None => vec![None],
+    };
+    let singles = query.per_type();
+    assert_eq!(singles.len(), types.len());
+    for (single, event_type) in singles.iter().zip(&types) {
+        for max in [Some(query.max_results), input.render_max, Some(0)]
+            .into_iter()
+            .flatten()
+        {
+            let rendered = single.render(max);
+            assert!(
+                rendered
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~%&=".contains(&b)),
+                "{rendered}"
+            );
+            assert_eq!(
+                read_query(&rendered),
+                expected(&input.options, event_type.as_deref(), max),
+                "{rendered}"
+            );
+        }
     }
 });

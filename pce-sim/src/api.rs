@@ -182,6 +182,7 @@ fn parse_events_query(req: &Request) -> Result<Query, String> {
         match name.as_str() {
             "event_type" => q.filter.fields.event_type = Some(value.clone()),
             "pce_fqdn" => q.filter.fields.pce_fqdn = Some(value.clone()),
+            "created_by" => q.filter.created_by = Some(value.clone()),
             "status" => {
                 if value != "success" && value != "failure" {
                     return Err(format!("status must be success or failure, not {value:?}"));

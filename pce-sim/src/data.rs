@@ -130,6 +130,9 @@ pub struct StoredEvent {
     pub href: String,
     /// Its filterable fields.
     pub fields: Fields,
+    /// Who created it, in every form `created_by` may name them: the creator's
+    /// `href`, `username` and `hostname`, whatever the creator's kind.
+    pub creators: Box<[Box<str>]>,
     /// The compact JSON text of the whole event.
     pub json: Box<str>,
 }
@@ -159,11 +162,17 @@ impl StoredEvent {
                 severity: field("severity"),
                 pce_fqdn: field("pce_fqdn"),
             },
+            creators: creators_of(object.get("created_by")),
             json: minify(text).into_boxed_str(),
         })
     }
 
     fn from_generated(ts_ms: i64, fields: &GenFields, event: &J) -> StoredEvent {
+        let created_by = match event {
+            J::Obj(pairs) => pairs.iter().find(|(k, _)| k == "created_by"),
+            _ => None,
+        }
+        .and_then(|(_, j)| serde_json::from_slice::<Value>(&j.to_bytes()).ok());
         StoredEvent {
             ts: instant_of_millis(ts_ms),
             seq: 0,
@@ -174,11 +183,28 @@ impl StoredEvent {
                 severity: Some(fields.severity.to_string()),
                 pce_fqdn: Some(PCE_FQDN.to_string()),
             },
+            creators: creators_of(created_by.as_ref()),
             json: String::from_utf8(event.to_bytes())
                 .unwrap_or_default()
                 .into_boxed_str(),
         }
     }
+}
+
+/// The names a `created_by` filter matches: each creator's `href`, `username` and `hostname`.
+fn creators_of(created_by: Option<&Value>) -> Box<[Box<str>]> {
+    created_by
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|kinds| kinds.values())
+        .filter_map(Value::as_object)
+        .flat_map(|creator| {
+            ["href", "username", "hostname"]
+                .into_iter()
+                .filter_map(|key| creator.get(key)?.as_str())
+        })
+        .map(Box::from)
+        .collect()
 }
 
 /// The instant of a count of milliseconds since the epoch.
@@ -194,6 +220,8 @@ pub fn instant_of_millis(ms: i64) -> Instant {
 pub struct Filter {
     /// `event_type`, `status`, `severity`, `pce_fqdn`.
     pub fields: Fields,
+    /// `created_by`: an href, username or hostname of the event's creator.
+    pub created_by: Option<String>,
     /// `timestamp[gte]`.
     pub since: Option<Instant>,
     /// `timestamp[lte]`.
@@ -203,11 +231,18 @@ pub struct Filter {
 impl Filter {
     /// Whether no filter is set.
     pub fn is_empty(&self) -> bool {
-        self.fields == Fields::default() && self.since.is_none() && self.until.is_none()
+        self.fields == Fields::default()
+            && self.created_by.is_none()
+            && self.since.is_none()
+            && self.until.is_none()
     }
 
     fn matches(&self, e: &StoredEvent) -> bool {
         self.fields.accept(&e.fields)
+            && self
+                .created_by
+                .as_deref()
+                .is_none_or(|wanted| e.creators.iter().any(|c| &**c == wanted))
     }
 }
 

@@ -157,6 +157,22 @@ export async function run(): Promise<void> {
   const byId: PceEvent = await ie.getEvent(proxied, "7a3b");
   void [events.map(describe), none, count, all, one, byId, phases];
 
+  // createdBy, pceFqdn, and several event types: a readonly array works, as does a tuple.
+  const families = ["user.sign_in", "user.login"] as const;
+  const byCreator: PceEvent[] = await ie.queryEvents(full, { eventType: families, createdBy: "/users/14", pceFqdn: "pce2.example.com" });
+  const types: readonly string[] = ["agent.tampering", "agent.clone_detected"];
+  const tampering: number = await ie.countEvents(full, { eventType: types, createdBy: "/orgs/1/agents/66" });
+  const watchMany: ie.WatchQuery = { eventType: ["user.sign_in"], createdBy: "first.last@company.com", pceFqdn: "pce.example.com" };
+  void [byCreator, tampering, watchMany];
+  // @ts-expect-error createdBy is one string, not an array
+  ie.queryEvents(full, { createdBy: ["/users/14"] });
+  // @ts-expect-error event types are strings
+  ie.queryEvents(full, { eventType: [1, 2] });
+  // @ts-expect-error pceFqdn is a host name string
+  ie.countEvents(full, { pceFqdn: 7 });
+  // @ts-expect-error a misspelt filter: createdBy
+  ie.queryEvents(full, { created_by: "/users/14" });
+
   // The live tail: batches of PceEvent[], typed options, errors as PceError.
   const watchQuery: ie.WatchQuery = { eventType: "user.sign_in", status: "success", severity: "info", since: new Date(0) };
   const watchOptions: ie.WatchOptions = { intervalMs: 10000, lookbackMs: 60000, signal: controller.signal, onError: (e: PceError) => void explain(e) };
