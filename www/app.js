@@ -346,11 +346,12 @@ el.form.addEventListener("submit", (e) => {
 for (const c of [el.severity, el.status, el.pce]) c.addEventListener("change", () => applyForm());
 for (const c of [el.type, el.actor]) c.addEventListener("change", () => applyForm());
 el.typeList.addEventListener("change", () => {
-  const chosen = [...el.typeList.querySelectorAll("input:checked")].map((b) => b.value);
-  // Types typed by hand that the list does not offer stay chosen.
+  const checked = new Set([...el.typeList.querySelectorAll("input:checked")].map((b) => b.value));
   const listed = new Set([...el.typeList.querySelectorAll("input")].map((b) => b.value));
-  const typed = state.types.filter((t) => !listed.has(t));
-  setState({ types: parseTypes([...typed, ...chosen].join(",")) });
+  // In the order chosen; types typed by hand that the list does not offer stay chosen.
+  const kept = state.types.filter((t) => checked.has(t) || !listed.has(t));
+  const added = [...checked].filter((t) => !kept.includes(t));
+  setState({ types: parseTypes([...kept, ...added].join(",")) });
 });
 el.group.addEventListener("change", () => setState({ group: el.group.value }));
 el.range.addEventListener("change", () => {
@@ -380,6 +381,17 @@ function applyForm() {
   }
   setState(patch);
 }
+
+// The type list closes like a menu: a click elsewhere or Escape.
+document.addEventListener("click", (e) => {
+  if (el.typeMenu.open && !el.typeMenu.contains(e.target)) el.typeMenu.open = false;
+});
+el.typeMenu.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && el.typeMenu.open) {
+    el.typeMenu.open = false;
+    el.typeMenu.querySelector("summary").focus();
+  }
+});
 
 document.addEventListener("keydown", (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement;

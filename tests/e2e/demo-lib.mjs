@@ -171,7 +171,7 @@ export async function openPage(browser) {
 export async function ready(page, { timeout = 30000 } = {}) {
   await page.waitForFunction(() => {
     const el = document.querySelector("pce-event-timeline");
-    const svg = el?.shadowRoot.getElementById("chart");
+    const svg = el?.shadowRoot?.getElementById("chart");
     return svg?.hasAttribute("data-total") && !el.loading && el.shadowRoot.getElementById("progress").hidden;
   }, null, { timeout });
 }

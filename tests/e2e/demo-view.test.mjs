@@ -213,7 +213,7 @@ test("embed.html: two elements in a host page, in its palette, under the demo's 
   const other = await openPage(browser);
   await other.goto(`${sim.url}/embed.html`);
   await other.waitForFunction(() => [...document.querySelectorAll("pce-event-timeline")]
-    .every((el) => el.shadowRoot.getElementById("chart").hasAttribute("data-total") && !el.loading), null, { timeout: 30000 });
+    .every((el) => el.shadowRoot?.getElementById("chart").hasAttribute("data-total") && !el.loading), null, { timeout: 30000 });
   const shown = await other.evaluate(() => Object.fromEntries([...document.querySelectorAll("pce-event-timeline")].map((el) => {
     const root = el.shadowRoot;
     const svg = root.getElementById("chart");

@@ -111,6 +111,38 @@ test("a page with only element.js and the tag draws buckets equal to pce-sim's c
   await page.close();
 });
 
+test("event-type (comma-separated), created-by and pce-fqdn give pce-sim's counts", async () => {
+  const page = await open("index.html");
+  await loaded(page);
+  const set = async (attrs) => {
+    const n = await loads(page);
+    await page.evaluate((attrs) => {
+      const el = document.querySelector("pce-event-timeline");
+      for (const [k, v] of Object.entries(attrs)) if (v === null) el.removeAttribute(k); else el.setAttribute(k, v);
+    }, attrs);
+    await loaded(page, n + 1);
+    return chart(page);
+  };
+  let st = await set({ severity: null, "event-type": "user.sign_in, user.login" });
+  const both = await sim.countWith({ since: st.since, until: st.until, eventType: ["user.sign_in", "user.login"] });
+  assert.equal(st.total, both);
+  assert.ok(both > (await sim.countWith({ since: st.since, until: st.until, eventType: "user.login" })), "two types count more than one");
+  const creator = await page.evaluate(() => {
+    const ev = document.querySelector("pce-event-timeline").events.find((e) => e.created_by?.user?.href);
+    return { href: ev.created_by.user.href, fqdn: ev.pce_fqdn };
+  });
+  st = await set({ "created-by": creator.href });
+  const mine = await sim.countWith({ since: st.since, until: st.until, eventType: ["user.sign_in", "user.login"], createdBy: creator.href });
+  assert.ok(mine > 0 && mine < both, `${creator.href}: ${mine} of ${both}`);
+  assert.equal(st.total, mine);
+  st = await set({ "event-type": null, "created-by": null, "pce-fqdn": creator.fqdn });
+  assert.equal(st.total, await sim.countWith({ since: st.since, until: st.until, pceFqdn: creator.fqdn }));
+  st = await set({ "pce-fqdn": "no-such-pce.example.com" });
+  assert.equal(st.total, 0);
+  await assertClean(page, assert);
+  await page.close();
+});
+
 test("the text alternative lists every non-empty bucket, reachable by keyboard", async () => {
   const page = await open("index.html");
   await loaded(page);
