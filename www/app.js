@@ -395,7 +395,8 @@ el.typeMenu.addEventListener("keydown", (e) => {
 
 document.addEventListener("keydown", (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLTextAreaElement;
-  if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && e.target === document.body) {
+  // Inside the element (whose events arrive retargeted to it) there is nothing to type into.
+  if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey) {
     e.preventDefault();
     el.type.focus();
     el.type.select();

@@ -211,6 +211,13 @@ test("nothing is fetched until connected; removing the element stops every reque
     el.view = "chart+list";
     window.__el = el;
   });
+  // A second import, by another URL (another module instance), defines nothing again and throws nothing.
+  const again = await page.evaluate(async () => {
+    const before = customElements.get("pce-event-timeline");
+    await import("/pkg/element.js?second-copy");
+    return customElements.get("pce-event-timeline") === before;
+  });
+  assert.equal(again, true);
   await sleep(800);
   assert.deepEqual((await pceRequests()).map((r) => r.path), [], "a detached element fetched");
   await page.evaluate(() => document.body.append(window.__el));
