@@ -14,6 +14,10 @@ const GROUPS = ["severity", "status", "event_type", "created_by"];
 // Attributes that change what is fetched; the others only change how it is drawn.
 const FETCH_ATTRS = ["src", "org", "since", "until", "event-type", "severity", "status", "created-by", "pce-fqdn", "live", "interval"];
 const DRAW_ATTRS = ["group-by", "bucket", "view", "time-zone", "selected"];
+const PROPERTIES = [
+  "src", "org", "config", "since", "until", "eventType", "severity", "status", "createdBy", "pceFqdn",
+  "groupBy", "bucket", "live", "interval", "view", "timeZone", "selected",
+];
 
 let ie = null; // the package's web entry, handed over by element.js
 
@@ -201,7 +205,18 @@ export class PceEventTimeline extends HTMLElement {
 
   // ------------------------------------------------------------ lifecycle
 
-  connectedCallback() { this.#schedule(); }
+  connectedCallback() {
+    // Properties a framework set before the element was defined sit on the instance and hide
+    // the accessors: hand them to the setters.
+    for (const name of PROPERTIES) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = this[name];
+        delete this[name];
+        this[name] = value;
+      }
+    }
+    this.#schedule();
+  }
 
   disconnectedCallback() {
     this.#scheduled = false;

@@ -292,6 +292,31 @@ test("zooming by keyboard redraws from memory and reports the window in pce-rang
   await page.close();
 });
 
+test("properties set before the element is defined are taken when it is", async () => {
+  const page = await open("later.html");
+  await page.evaluate(async () => {
+    // As a framework may: create, set properties, insert, and only then load the definition.
+    const el = document.createElement("pce-event-timeline");
+    el.config = { url: `${location.origin}/pce`, orgId: 1 };
+    el.since = "7d";
+    el.severity = "err";
+    el.groupBy = "status";
+    document.body.append(el);
+    await import("/pkg/element.js");
+  });
+  await loaded(page);
+  const st = await chart(page);
+  assert.equal(Date.parse(st.until) - Date.parse(st.since), 7 * 86400e3);
+  assert.equal(st.total, await sim.countWith({ since: st.since, until: st.until, severity: "err" }));
+  const attrs = await page.evaluate(() => {
+    const el = document.querySelector("pce-event-timeline");
+    return [el.getAttribute("since"), el.getAttribute("severity"), el.getAttribute("group-by"), Object.keys(el)];
+  });
+  assert.deepEqual(attrs, ["7d", "err", "status", []]);
+  await assertClean(page, assert);
+  await page.close();
+});
+
 test("credentials given to the element are refused with pce-error, and nothing is sent", async () => {
   const page = await open("empty.html");
   await page.waitForFunction(() => customElements.get("pce-event-timeline") !== undefined);
