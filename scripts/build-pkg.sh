@@ -4,8 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 
-cargo build --quiet --release --target wasm32-unknown-unknown -p illumio-events
-raw=target/wasm32-unknown-unknown/release/illumio_events.wasm
+# The standard library is rebuilt with panics that abort at once: a wasm32 panic traps either
+# way, and dropping the panic messages' formatting keeps the wasm under its 100 KB gzip budget
+# (measured: 108,674 bytes gzipped with the prebuilt std, 98,603 with this). build-std is a
+# nightly flag; RUSTC_BOOTSTRAP lets the stable toolchain take it, as fuzz/run.sh does.
+RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/wasm-std RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort" \
+  cargo build --quiet --release --target wasm32-unknown-unknown -p illumio-events -Z build-std=std,panic_abort
+raw=target/wasm-std/wasm32-unknown-unknown/release/illumio_events.wasm
 out=target/pkg-build
 rm -rf "$out" pkg
 mkdir -p "$out" pkg/node pkg/web

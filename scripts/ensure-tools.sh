@@ -16,6 +16,8 @@ rust() {
 
 wasm() {
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  # The package's std is rebuilt from source (scripts/build-pkg.sh): that needs rust-src.
+  rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
   if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes, once)"
     # Not --locked: the CLI's lock file names crate versions this registry mirror lacks.

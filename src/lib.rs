@@ -1,8 +1,8 @@
 //! illumio-events: Illumio PCE events for web dashboards, from Rust/WebAssembly.
 //!
 //! The modules that decide (options, queries, hrefs, body checks, retries, the
-//! asynchronous job, timeline buckets, the watch's window) are plain Rust, tested
-//! natively; only `boundary`, `client`, `watcher` and `transport` know about JavaScript.
+//! asynchronous job, the merge of several event types, timeline buckets, the watch's
+//! window) are plain Rust, tested natively; only `boundary`, `client`, `watcher` and `transport` know about JavaScript.
 
 pub mod async_job;
 pub mod config;
