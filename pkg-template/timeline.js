@@ -1,6 +1,7 @@
 // eventTimeline's per-event loop, in JavaScript because reading a million objects from
-// wasm costs several boundary crossings each. It only gathers columns: every decision
-// (strict RFC 3339 reading, bucket sizes, alignment, counting, validation) stays in Rust.
+// wasm costs several boundary crossings each. It only gathers columns, and builds the
+// Timeline objects from the columns Rust counted: every decision (strict RFC 3339 reading,
+// bucket sizes, alignment, counting, validation) stays in Rust.
 // scripts/build-pkg.sh derives the CommonJS copy (node/timeline.cjs) from this file.
 
 const GROUPED_BY_FIELD = new Set(["severity", "event_type", "status"]);
@@ -16,6 +17,19 @@ function groupName(value) {
   }
 }
 
+/** The Timeline of the columns Rust counted: [startMs, endMs, bucketMs, firstMs, groups, totals, counts, skipped]. */
+function timelineOf([startMs, endMs, bucketMs, firstMs, groups, totals, counts, skipped]) {
+  const buckets = new Array(totals.length);
+  for (let b = 0; b < totals.length; b++) {
+    const byGroup = {};
+    for (let g = 0; g < groups.length; g++) byGroup[groups[g]] = counts[b * groups.length + g];
+    buckets[b] = { start: iso(firstMs + b * bucketMs), total: totals[b], counts: byGroup };
+  }
+  return { start: iso(startMs), end: iso(endMs), bucketMs, groups, buckets, skipped };
+}
+
+const iso = (ms) => new Date(ms).toISOString();
+
 /** Builds eventTimeline over a module's wasm exports. */
 export function makeEventTimeline(wasm) {
   return function eventTimeline(events, options) {
@@ -25,7 +39,7 @@ export function makeEventTimeline(wasm) {
     const byCreator = groupBy === "created_by";
     if (!Array.isArray(events) || (!byCreator && !GROUPED_BY_FIELD.has(groupBy))) {
       // Rust names what is wrong with the arguments.
-      return wasm.timelineFromColumns(events, new Uint8Array(0), new Uint32Array(0), [], options);
+      return timelineOf(wasm.timelineFromColumns(events, new Uint8Array(0), new Uint32Array(0), [], options));
     }
     const timestamps = new Array(events.length);
     const groups = new Uint32Array(events.length);
@@ -55,6 +69,6 @@ export function makeEventTimeline(wasm) {
     }
     // Bytes cross into wasm as one copy; a string would be copied a character at a time.
     const text = new TextEncoder().encode(timestamps.join("\n"));
-    return wasm.timelineFromColumns(events, text, groups, names, options);
+    return timelineOf(wasm.timelineFromColumns(events, text, groups, names, options));
   };
 }

@@ -1,9 +1,10 @@
 //! `PceConfig`: parse and validate the connection options.
 
+use crate::arguments::{check_keys, integer_in, string, Options, Value};
 use crate::error::{PceError, Result};
-use crate::options::{check_keys, integer_in, string, Options, Value};
 
-const KNOWN: &[&str] = &[
+/// The keys of `PceConfig`.
+pub const KNOWN: &[&str] = &[
     "url",
     "orgId",
     "apiKey",

@@ -1,8 +1,8 @@
 //! `EventQuery`: parse, validate, and render the query string of `GET /events`.
 
+use crate::arguments::{check_keys, integer_in, string, Options, Value};
 use crate::error::{PceError, Result};
 use crate::event::Expect;
-use crate::options::{check_keys, integer_in, string, Options, Value};
 use pce_time::{format_rfc3339_millis, parse_rfc3339, Instant};
 
 /// The severities a PCE knows, in falling order of urgency.
@@ -237,16 +237,6 @@ impl EventQuery {
         pair("max_results", &max_results.to_string());
         out
     }
-}
-
-/// Reads `X-Total-Count`: a plain decimal integer of at most 15 digits (exact in a JavaScript
-/// number), surrounding white space allowed; anything else is no count.
-pub fn parse_total_count(header: Option<&str>) -> Option<u64> {
-    let text = header?.trim();
-    if text.is_empty() || text.len() > 15 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
 }
 
 /// Reads `eventType`: one non-empty string, or an array of 1 to 20 distinct ones.
@@ -486,27 +476,6 @@ mod tests {
         assert!(parse(&[("until", s("2026-11-01T00:00:00Z"))], QueryFor::Watch).is_err());
         assert!(parse(&[("signal", Value::Signal)], QueryFor::Watch).is_err());
         assert!(parse(&[("since", s("2026-11-01T00:00:00Z"))], QueryFor::Watch).is_ok());
-    }
-
-    #[test]
-    fn total_counts_are_plain_integers() {
-        assert_eq!(parse_total_count(Some("42")), Some(42));
-        assert_eq!(parse_total_count(Some(" 0 ")), Some(0));
-        assert_eq!(
-            parse_total_count(Some("999999999999999")),
-            Some(999_999_999_999_999)
-        );
-        for bad in [
-            None,
-            Some(""),
-            Some("-1"),
-            Some("+5"),
-            Some("1e3"),
-            Some("4.0"),
-            Some("1000000000000000"),
-        ] {
-            assert_eq!(parse_total_count(bad), None, "{bad:?}");
-        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Bucket arithmetic of `eventTimeline`: default sizes, UTC alignment, counting.
 
+use crate::arguments::{check_keys, integer_in, string, Options, Value};
 use crate::error::{PceError, Result};
-use crate::options::{check_keys, integer_in, string, Options, Value};
 use crate::query::{bound, SEVERITIES};
+use pce_time::parse_rfc3339;
 use std::collections::HashMap;
 
 const MINUTE: i64 = 60_000;
@@ -208,6 +209,9 @@ impl Counts {
     }
 }
 
+/// The keys of `TimelineOptions`.
+pub const TIMELINE_OPTIONS: &[&str] = &["bucketMs", "start", "end", "groupBy"];
+
 /// Validated `TimelineOptions`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TimelineOptions {
@@ -224,11 +228,7 @@ pub struct TimelineOptions {
 impl TimelineOptions {
     /// Validates the options of `eventTimeline`, each failure naming its option.
     pub fn parse(options: &Options) -> Result<Self> {
-        let present = check_keys(
-            options,
-            &["bucketMs", "start", "end", "groupBy"],
-            "timeline",
-        )?;
+        let present = check_keys(options, TIMELINE_OPTIONS, "timeline")?;
         let bucket_ms = present
             .get("bucketMs")
             .map(|v| match v {
@@ -289,13 +289,134 @@ impl TimelineOptions {
     }
 }
 
+/// A counted timeline: what `eventTimeline` hands back, before it becomes JavaScript objects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Counted {
+    /// The plan: window, bucket size and count.
+    pub plan: Plan,
+    /// The group names, in their stable order.
+    pub groups: Vec<String>,
+    /// Each bucket's total.
+    pub totals: Vec<u32>,
+    /// Each bucket's count of each group, bucket after bucket, groups in `groups` order.
+    pub counts: Vec<u32>,
+    /// Events whose timestamp is unreadable or outside the window.
+    pub skipped: u32,
+}
+
+/// Counts events given as columns: their timestamps, one per line (as the package's
+/// JavaScript joined them), and each one's index into `names`, its group's name.
+/// `now_ms` is the window of an empty list. Columns that disagree in length mean the
+/// events changed while they were read: an `invalid_argument` on `events`.
+pub fn count_columns(
+    timestamps: &str,
+    group_of: &[u32],
+    names: &[String],
+    options: &TimelineOptions,
+    now_ms: i64,
+) -> Result<Counted> {
+    let changed = || PceError::invalid_argument("events", "changed while the timeline was read");
+    // Groups are registered on first sight among readable events, so the order is theirs.
+    let mut groups = Groups::default();
+    let mut registered: Vec<Option<usize>> = vec![None; names.len()];
+    let mut stamps = timestamps.split('\n');
+    let mut read: Vec<Option<(i64, usize)>> = Vec::with_capacity(group_of.len());
+    for group in group_of {
+        let stamp = stamps.next().ok_or_else(changed)?;
+        read.push(parse_rfc3339(stamp).map(|at| {
+            let js_index = *group as usize;
+            let name = names.get(js_index).map_or("", String::as_str);
+            let index = match registered.get_mut(js_index) {
+                Some(slot) => *slot.get_or_insert_with(|| groups.index_of(name)),
+                None => groups.index_of(name),
+            };
+            (at.millis(), index)
+        }));
+    }
+    // An empty list has no timestamps, and "" splits into one empty piece.
+    if stamps
+        .next()
+        .is_some_and(|rest| !rest.is_empty() || !group_of.is_empty())
+    {
+        return Err(changed());
+    }
+    let (earliest, latest) = read
+        .iter()
+        .flatten()
+        .fold((None, None), |(lo, hi), (at, _)| {
+            (
+                Some(lo.map_or(*at, |l: i64| l.min(*at))),
+                Some(hi.map_or(*at, |h: i64| h.max(*at))),
+            )
+        });
+    let (start, end) = options.window(earliest, latest, now_ms);
+    let plan = Plan::new(start, end, options.bucket_ms)?;
+    let mut counts = Counts::new(&plan);
+    let mut totals = vec![0u32; plan.count];
+    let mut skipped = 0u32;
+    for (at, group) in read.iter().map(|r| r.unwrap_or((i64::MIN, 0))) {
+        match plan.bucket_of(at) {
+            Some(bucket) => {
+                counts.add(bucket, group);
+                totals[bucket] += 1;
+            }
+            None => skipped += 1,
+        }
+    }
+    let order = groups.ordered(options.group_by);
+    Ok(Counted {
+        plan,
+        groups: order.iter().map(|i| groups.names[*i].clone()).collect(),
+        counts: (0..plan.count)
+            .flat_map(|bucket| order.iter().map(move |g| (bucket, *g)))
+            .map(|(bucket, g)| counts.get(bucket, g))
+            .collect(),
+        totals,
+        skipped,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pce_time::parse_rfc3339;
 
     fn ms(text: &str) -> i64 {
         parse_rfc3339(text).unwrap().millis()
+    }
+
+    #[test]
+    fn columns_are_counted_with_skipped_and_window() {
+        let names: Vec<String> = ["info", "err"].map(String::from).to_vec();
+        let options = TimelineOptions::parse(&vec![(
+            "bucketMs".to_string(),
+            crate::arguments::Value::Number(60_000.0),
+        )])
+        .unwrap();
+        let stamps =
+            "2026-11-20T00:00:10Z\n2026-11-20T00:01:59.999Z\nnot a time\n2026-11-20T00:00:00Z";
+        let counted = count_columns(stamps, &[0, 1, 1, 1], &names, &options, 0).unwrap();
+        assert_eq!(counted.plan.count, 2);
+        assert_eq!(counted.skipped, 1);
+        assert_eq!(
+            counted.groups,
+            ["err", "info"],
+            "severity order, most urgent first"
+        );
+        assert_eq!(counted.totals, [2, 1]);
+        assert_eq!(counted.counts, [1, 1, 1, 0]);
+        // Columns that disagree: the events changed while JavaScript read them.
+        for (stamps, groups) in [
+            ("2026-11-20T00:00:10Z", &[0u32, 0][..]),
+            ("a\nb", &[0u32][..]),
+        ] {
+            let err = count_columns(stamps, groups, &names, &options, 0).unwrap_err();
+            assert!(err.message.contains("`events`"), "{}", err.message);
+        }
+        let empty = count_columns("", &[], &names, &options, 120_000).unwrap();
+        assert_eq!(
+            (empty.plan.start_ms, empty.totals.len(), empty.skipped),
+            (120_000, 1, 0)
+        );
     }
 
     #[test]

@@ -7,9 +7,10 @@
 //! until it falls out of the window, so memory stays bounded by the events
 //! of one lookback, however long the watch runs.
 
+use crate::arguments::{check_keys, integer_in, Options, Value};
 use crate::config::MAX_TIMER_MS;
 use crate::error::{ErrorKind, PceError, Result};
-use crate::options::{check_keys, integer_in, Options, Value};
+use crate::query::Bound;
 use pce_time::parse_rfc3339;
 use std::collections::HashMap;
 
@@ -86,6 +87,18 @@ impl Dedupe {
     }
 }
 
+/// The keys of `WatchOptions`.
+pub const WATCH_OPTIONS: &[&str] = &["intervalMs", "lookbackMs", "signal", "onError"];
+
+/// The `since` of a poll: the start of the dedupe window, but never before the caller's
+/// own `since` (events before it were not asked for).
+pub fn poll_since(window_start_ms: Option<i64>, caller_since: Option<&Bound>) -> Option<Bound> {
+    match window_start_ms.and_then(Bound::from_millis) {
+        Some(start) if caller_since.is_none_or(|since| start.at > since.at) => Some(start),
+        _ => caller_since.cloned(),
+    }
+}
+
 /// Validated `WatchOptions` (the signal and callback are kept by the boundary).
 #[derive(Clone, Debug, PartialEq)]
 pub struct WatchOptions {
@@ -98,11 +111,7 @@ pub struct WatchOptions {
 impl WatchOptions {
     /// Validates the options of `watchEvents`, each failure naming its option.
     pub fn parse(options: &Options) -> Result<Self> {
-        let present = check_keys(
-            options,
-            &["intervalMs", "lookbackMs", "signal", "onError"],
-            "watch",
-        )?;
+        let present = check_keys(options, WATCH_OPTIONS, "watch")?;
         let interval_ms = present.get("intervalMs").map_or(Ok(10_000.0), |v| {
             integer_in(v, "intervalMs", 1.0, MAX_TIMER_MS)
         })?;
@@ -140,6 +149,20 @@ mod tests {
 
     fn ts(minute: i64) -> String {
         pce_time::format_rfc3339_millis(1_793_000_000_000 + minute * MIN).unwrap()
+    }
+
+    #[test]
+    fn a_poll_never_reaches_before_the_callers_since() {
+        let since = Bound::from_millis(1_000_000);
+        assert_eq!(poll_since(None, since.as_ref()), since);
+        assert_eq!(poll_since(Some(999_999), since.as_ref()), since);
+        assert_eq!(poll_since(Some(1_000_000), since.as_ref()), since);
+        assert_eq!(
+            poll_since(Some(1_000_001), since.as_ref()),
+            Bound::from_millis(1_000_001)
+        );
+        assert_eq!(poll_since(Some(5), None), Bound::from_millis(5));
+        assert_eq!(poll_since(None, None), None);
     }
 
     #[test]

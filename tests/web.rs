@@ -4,7 +4,7 @@
 //! `wasm-pack test --node` and `wasm-pack test --headless --chrome`.
 #![cfg(target_arch = "wasm32")]
 
-use illumio_events::boundary::{count_events, get_event, is_pce_error, query_events};
+use illumio_events::js::exports::{count_events, get_event, is_pce_error, query_events};
 use js_sys::{Array, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;

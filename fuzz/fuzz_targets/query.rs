@@ -8,7 +8,7 @@
 
 use arbitrary::{Arbitrary, Result, Unstructured};
 use illumio_events::error::ErrorKind;
-use illumio_events::options::{Options, Value};
+use illumio_events::arguments::{Options, Value};
 use illumio_events::query::{EventQuery, QueryFor, MAX_SYNC_RESULTS, SEVERITIES};
 use libfuzzer_sys::fuzz_target;
 use pce_time::format_rfc3339_millis;

@@ -1,60 +1,21 @@
-//! The calls of the API, driving the pure core over the transport: retries,
-//! the asynchronous collection, and the one `JSON.parse` that makes the events.
+//! The calls of the API: a query, a count, one event, every match (for the watch), several
+//! event types merged, and the asynchronous collection, over `send` and `body`.
 
 use crate::async_job::{AsyncCollection, Next};
+use crate::collection::{collection_size, grow_collection, parse_total_count};
 use crate::config::Config;
 use crate::error::{PceError, Result};
-use crate::event::{check_event, check_events_matching, EventKey, Expect};
+use crate::event::check_event;
+use crate::js::body::{events_array, events_from, owned, parse_json, utf8, OwnedKey};
+use crate::js::send::{async_timeout, pause, retry_after, send, Deadline, Hooks};
 use crate::merge::{merge_newest_first, PageRequest, TypeMerge};
-use crate::query::{parse_total_count, Bound, EventQuery, MAX_SYNC_RESULTS};
-use crate::retry::{is_retryable_status, parse_retry_after, retry_delay_ms};
-use crate::transport::{self, Failure, Get, Reply};
-use js_sys::{Array, Date, Function, Math, Object, Reflect, Uint8Array};
+use crate::query::{Bound, EventQuery, MAX_SYNC_RESULTS};
+use js_sys::{Array, Date, Object, Reflect, Uint8Array};
 use pce_time::parse_rfc3339;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::Poll;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::AbortSignal;
-
-#[wasm_bindgen]
-extern "C" {
-    /// A `TextDecoder`; web-sys's binding is not among the crate's features.
-    #[wasm_bindgen(js_name = TextDecoder)]
-    type Utf8Decoder;
-    #[wasm_bindgen(constructor, js_class = TextDecoder, catch)]
-    fn new(label: &str, options: &Object) -> std::result::Result<Utf8Decoder, JsValue>;
-    #[wasm_bindgen(method, js_class = TextDecoder, catch)]
-    fn decode(this: &Utf8Decoder, input: &Uint8Array) -> std::result::Result<JsValue, JsValue>;
-    /// `JSON.parse` of a JavaScript string, which `js_sys::JSON::parse` would copy through wasm.
-    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
-    fn parse_js(text: &JsValue) -> std::result::Result<JsValue, JsValue>;
-}
-
-/// What one call carries besides its options: the caller's signal and progress callback.
-#[derive(Default)]
-pub struct Hooks {
-    /// Cancels the whole operation.
-    pub signal: Option<AbortSignal>,
-    /// Told of each step of an asynchronous collection.
-    pub on_progress: Option<Function>,
-}
-
-/// The overall limit of an asynchronous collection, as seen by each request.
-#[derive(Clone, Copy)]
-struct Deadline {
-    at_ms: f64,
-    limit_ms: f64,
-}
-
-/// Events as `JSON.parse` made them, with the key of each one.
-pub struct Events<'b> {
-    /// The array handed to the caller.
-    pub array: Array,
-    /// Each event's href and timestamp, in the same order.
-    pub keys: Vec<EventKey<'b>>,
-}
 
 /// How many requests of one call may be in flight at once.
 const MAX_IN_FLIGHT: usize = 6;
@@ -254,15 +215,12 @@ async fn fetch_all_of_type(
     let reply = send(config, &url, false, hooks, None).await?;
     let body = reply.bytes();
     let events = events_from(&url, &body, query.expect())?;
-    let got = events.keys.len() as u64;
     let total = parse_total_count(reply.total_count.as_deref());
-    if got < u64::from(MAX_SYNC_RESULTS) && total.is_none_or(|t| t <= got) {
+    let Some(size) = collection_size(events.keys.len() as u64, total) else {
         return Ok(owned(events));
-    }
+    };
     let mut wanted = query.clone();
-    // Headroom for events that arrive between the count and the job.
-    wanted.max_results = u32::try_from(total.unwrap_or(got).max(got) + u64::from(MAX_SYNC_RESULTS))
-        .unwrap_or(u32::MAX);
+    wanted.max_results = size;
     loop {
         let mut result = None;
         collect_async_with(config, &wanted, hooks, &mut |url, body| {
@@ -271,11 +229,10 @@ async fn fetch_all_of_type(
         })
         .await?;
         let (array, keys) = result.unwrap_or_default();
-        // The PCE cuts the oldest events at max_results: a full answer may have lost some.
-        if keys.len() < wanted.max_results as usize || wanted.max_results == u32::MAX {
-            return Ok((array, keys));
+        match grow_collection(wanted.max_results, keys.len()) {
+            Some(size) => wanted.max_results = size,
+            None => return Ok((array, keys)),
         }
-        wanted.max_results = wanted.max_results.saturating_mul(2);
     }
 }
 
@@ -295,19 +252,6 @@ pub async fn first_timestamp(
         .filter_map(|(_, keys)| keys.into_iter().next().map(|(_, ts)| ts))
         .max_by_key(|ts| parse_rfc3339(ts)))
 }
-
-/// An event's href and timestamp, owned, outliving the body they came from.
-pub type OwnedKey = (String, String);
-
-fn owned(events: Events<'_>) -> (Array, Vec<OwnedKey>) {
-    let keys = events
-        .keys
-        .into_iter()
-        .map(|k| (k.href.into_owned(), k.timestamp.into_owned()))
-        .collect();
-    (events.array, keys)
-}
-
 /// `getEvent`: one GET of an event's path.
 pub async fn get_event(config: &Config, path: &str, hooks: &Hooks) -> Result<JsValue> {
     let url = config.url(path);
@@ -325,96 +269,6 @@ fn events_url(config: &Config, query: &EventQuery, max_results: u32) -> String {
         query.render(max_results)
     )
 }
-
-/// Materialises a collection body with one `JSON.parse` when its caller needs no keys.
-///
-/// The body never enters wasm on this path: a strict `TextDecoder` checks its UTF-8 as it
-/// decodes, `JSON.parse` makes the events, and a pass over them checks the contract (an array
-/// of objects, each with a string `href`, `timestamp` and `event_type`) as `events_from` does.
-/// A body failing any of these goes to `events_from`, whose serde_json check names the fault.
-pub fn events_array(url: &str, body: &Uint8Array, expect: Expect<'_>) -> Result<Array> {
-    match parse_checked(body, expect) {
-        Some(array) => Ok(array),
-        None => events_from(url, &body.to_vec(), expect).map(|events| events.array),
-    }
-}
-
-fn parse_checked(body: &Uint8Array, expect: Expect<'_>) -> Option<Array> {
-    let options = Object::new();
-    Reflect::set(&options, &"fatal".into(), &JsValue::TRUE).ok()?;
-    // A byte order mark is left in, so JSON.parse refuses it as serde_json does.
-    Reflect::set(&options, &"ignoreBOM".into(), &JsValue::TRUE).ok()?;
-    let text = Utf8Decoder::new("utf-8", &options)
-        .ok()?
-        .decode(body)
-        .ok()?;
-    let array = parse_js(&text).ok()?.dyn_into::<Array>().ok()?;
-    let fields = ["href", "timestamp", "event_type"].map(JsValue::from_str);
-    let valid = |event: &JsValue| {
-        event.is_object()
-            && !Array::is_array(event)
-            && fields
-                .iter()
-                .all(|f| Reflect::get(event, f).is_ok_and(|v| v.is_string()))
-            && matches_filters(event, expect)
-    };
-    (0..array.length())
-        .all(|i| valid(&array.get(i)))
-        .then_some(array)
-}
-
-/// Whether a parsed event matches the filters the package checks (as `event::Expect` reads them
-/// from the bytes; an event failing here goes to that check, which names the filter).
-fn matches_filters(event: &JsValue, expect: Expect<'_>) -> bool {
-    let text_is = |object: &JsValue, key: &str, wanted: &str| {
-        Reflect::get(object, &key.into()).is_ok_and(|v| v.as_string().as_deref() == Some(wanted))
-    };
-    let fqdn_ok = expect
-        .pce_fqdn
-        .is_none_or(|wanted| text_is(event, "pce_fqdn", wanted));
-    let creator_ok = expect.created_by.is_none_or(|wanted| {
-        Reflect::get(event, &"created_by".into())
-            .ok()
-            .filter(|kinds| kinds.is_object() && !Array::is_array(kinds))
-            .is_some_and(|kinds| {
-                Object::values(kinds.unchecked_ref::<Object>())
-                    .iter()
-                    .any(|creator| {
-                        creator.is_object()
-                            && ["href", "username", "hostname"]
-                                .iter()
-                                .any(|key| text_is(&creator, key, wanted))
-                    })
-            })
-    });
-    fqdn_ok && creator_ok
-}
-
-/// Checks a collection body and materialises it with `JSON.parse`.
-pub fn events_from<'b>(url: &str, body: &'b [u8], expect: Expect<'_>) -> Result<Events<'b>> {
-    let text = utf8(url, body)?;
-    let keys =
-        check_events_matching(text, expect).map_err(|p| PceError::invalid_response(url, &p))?;
-    let array = parse_json(url, text)?
-        .dyn_into::<Array>()
-        .map_err(|_| PceError::invalid_response(url, "the body is not a JSON array"))?;
-    Ok(Events { array, keys })
-}
-
-fn utf8<'b>(url: &str, body: &'b [u8]) -> Result<&'b str> {
-    std::str::from_utf8(body).map_err(|e| {
-        PceError::invalid_response(
-            url,
-            &format!("the body is not valid UTF-8 (at byte {})", e.valid_up_to()),
-        )
-    })
-}
-
-fn parse_json(url: &str, text: &str) -> Result<JsValue> {
-    js_sys::JSON::parse(text)
-        .map_err(|_| PceError::invalid_response(url, "JSON.parse refused the body"))
-}
-
 async fn collect_async(config: &Config, query: &EventQuery, hooks: &Hooks) -> Result<Array> {
     let mut result = None;
     collect_async_with(config, query, hooks, &mut |url, body| {
@@ -513,84 +367,4 @@ fn progress(hooks: &Hooks, job: &AsyncCollection, phase: &str, job_href: &str) {
     let _ = Reflect::set(&report, &"job".into(), &job_href.into());
     // A throwing callback must not break the collection it observes.
     let _ = callback.call1(&JsValue::NULL, &report);
-}
-
-fn retry_after(reply: &Reply) -> Option<f64> {
-    reply
-        .retry_after
-        .as_deref()
-        .and_then(|v| parse_retry_after(v, Date::now()))
-}
-
-fn async_timeout(url: &str, config: &Config) -> PceError {
-    PceError::timeout(
-        url,
-        "The asynchronous collection",
-        "asyncTimeoutMs",
-        config.async_timeout_ms,
-    )
-}
-
-async fn pause(ms: f64, hooks: &Hooks, url: &str) -> Result<()> {
-    transport::sleep(ms, hooks.signal.as_ref())
-        .await
-        .map_err(|_| PceError::aborted(Some(url)))
-}
-
-/// One GET with retries of 429, 502, 503, 504 and network errors; a 2xx reply or an error.
-async fn send(
-    config: &Config,
-    url: &str,
-    prefer_async: bool,
-    hooks: &Hooks,
-    deadline: Option<Deadline>,
-) -> Result<Reply> {
-    let mut attempt = 0;
-    loop {
-        let remaining = deadline.map(|d| d.at_ms - Date::now());
-        if remaining.is_some_and(|r| r <= 0.0) {
-            return Err(async_timeout(url, config));
-        }
-        let timeout_ms = remaining.map_or(config.timeout_ms, |r| r.min(config.timeout_ms));
-        let request = Get {
-            url,
-            authorization: config.authorization.as_deref(),
-            prefer_async,
-            timeout_ms,
-            signal: hooks.signal.as_ref(),
-        };
-        let (error, wait_secs) = match transport::get(&request).await {
-            Ok(reply) if (200..300).contains(&reply.status) => return Ok(reply),
-            Ok(reply) => {
-                let wait = retry_after(&reply);
-                let error = PceError::http(url, reply.status, &reply.bytes(), wait);
-                if !is_retryable_status(reply.status) {
-                    return Err(error);
-                }
-                (error, wait)
-            }
-            Err(Failure::Network(cause)) => (PceError::network(url, &cause), None),
-            Err(Failure::Aborted) => return Err(PceError::aborted(Some(url))),
-            Err(Failure::Timeout) => {
-                return Err(match deadline {
-                    Some(d) if timeout_ms < config.timeout_ms => PceError::timeout(
-                        url,
-                        "The asynchronous collection",
-                        "asyncTimeoutMs",
-                        d.limit_ms,
-                    ),
-                    _ => PceError::timeout(url, "The request", "timeoutMs", config.timeout_ms),
-                })
-            }
-        };
-        let Some(delay) = retry_delay_ms(attempt, config.max_retries, wait_secs, Math::random())
-        else {
-            return Err(error);
-        };
-        if deadline.is_some_and(|d| Date::now() + delay >= d.at_ms) {
-            return Err(error);
-        }
-        pause(delay, hooks, url).await?;
-        attempt += 1;
-    }
 }

@@ -1,12 +1,13 @@
-//! `watchEvents`: the live tail as an async iterator, driving the pure `watch` core.
+//! `watchEvents`: the live tail as a JavaScript async iterator, driving the pure `watch` core.
 
-use crate::boundary::to_js;
-use crate::client::{self, Hooks};
 use crate::config::Config;
 use crate::error::{PceError, Result};
+use crate::js::calls;
+use crate::js::convert::to_js;
+use crate::js::send::Hooks;
+use crate::js::transport;
 use crate::query::{Bound, EventQuery};
-use crate::transport;
-use crate::watch::{is_transient, poll_delay_ms, Dedupe, WatchOptions};
+use crate::watch::{is_transient, poll_delay_ms, poll_since, Dedupe, WatchOptions};
 use js_sys::{Array, Date, Function, Object, Promise, Reflect, Symbol};
 use pce_time::parse_rfc3339;
 use std::cell::{Cell, RefCell};
@@ -228,14 +229,11 @@ async fn poll(watcher: &Watcher, setup: &WatchSetup) -> Result<Array> {
         return Ok(Array::new());
     }
     let mut query = setup.query.clone();
-    let window = watcher.dedupe.borrow().window_start_ms();
-    if let Some(start) = window.and_then(Bound::from_millis) {
-        // Never reach back before the caller's own `since`.
-        if query.since.as_ref().is_none_or(|since| start.at > since.at) {
-            query.since = Some(start);
-        }
-    }
-    let (events, keys) = client::fetch_all(&setup.config, &query, &hooks).await?;
+    query.since = poll_since(
+        watcher.dedupe.borrow().window_start_ms(),
+        setup.query.since.as_ref(),
+    );
+    let (events, keys) = calls::fetch_all(&setup.config, &query, &hooks).await?;
     let fresh = watcher
         .dedupe
         .borrow_mut()
@@ -249,7 +247,7 @@ async fn poll(watcher: &Watcher, setup: &WatchSetup) -> Result<Array> {
 async fn baseline(watcher: &Watcher, setup: &WatchSetup, hooks: &Hooks) -> Result<()> {
     let mut newest = setup.query.clone();
     newest.max_results = 1;
-    let latest = client::first_timestamp(&setup.config, &newest, hooks).await?;
+    let latest = calls::first_timestamp(&setup.config, &newest, hooks).await?;
     let Some(latest_ms) = latest
         .as_deref()
         .and_then(parse_rfc3339)
@@ -259,7 +257,7 @@ async fn baseline(watcher: &Watcher, setup: &WatchSetup, hooks: &Hooks) -> Resul
     };
     let mut window = setup.query.clone();
     window.since = Bound::from_millis(latest_ms - setup.options.lookback_ms as i64);
-    let (_, keys) = client::fetch_all(&setup.config, &window, hooks).await?;
+    let (_, keys) = calls::fetch_all(&setup.config, &window, hooks).await?;
     watcher
         .dedupe
         .borrow_mut()

@@ -1,0 +1,133 @@
+//! Response bodies made into JavaScript events: a strict UTF-8 decode, one `JSON.parse`,
+//! and the contract check of `event` (with the filters the package verifies itself).
+
+use crate::error::{PceError, Result};
+use crate::event::{check_events_matching, EventKey, Expect};
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A `TextDecoder`; web-sys's binding is not among the crate's features.
+    #[wasm_bindgen(js_name = TextDecoder)]
+    type Utf8Decoder;
+    #[wasm_bindgen(constructor, js_class = TextDecoder, catch)]
+    fn new(label: &str, options: &Object) -> std::result::Result<Utf8Decoder, JsValue>;
+    #[wasm_bindgen(method, js_class = TextDecoder, catch)]
+    fn decode(this: &Utf8Decoder, input: &Uint8Array) -> std::result::Result<JsValue, JsValue>;
+    /// `JSON.parse` of a JavaScript string, which `js_sys::JSON::parse` would copy through wasm.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_js(text: &JsValue) -> std::result::Result<JsValue, JsValue>;
+}
+
+/// Events as `JSON.parse` made them, with the key of each one.
+pub struct Events<'b> {
+    /// The array handed to the caller.
+    pub array: Array,
+    /// Each event's href and timestamp, in the same order.
+    pub keys: Vec<EventKey<'b>>,
+}
+
+/// An event's href and timestamp, owned, outliving the body they came from.
+pub type OwnedKey = (String, String);
+
+pub fn owned(events: Events<'_>) -> (Array, Vec<OwnedKey>) {
+    let keys = events
+        .keys
+        .into_iter()
+        .map(|k| (k.href.into_owned(), k.timestamp.into_owned()))
+        .collect();
+    (events.array, keys)
+}
+
+/// Materialises a collection body with one `JSON.parse` when its caller needs no keys.
+///
+/// The body never enters wasm on this path: a strict `TextDecoder` checks its UTF-8 as it
+/// decodes, `JSON.parse` makes the events, and a pass over them checks the contract (an array
+/// of objects, each with a string `href`, `timestamp` and `event_type`) as `events_from` does.
+/// A body failing any of these goes to `events_from`, whose serde_json check names the fault.
+pub fn events_array(url: &str, body: &Uint8Array, expect: Expect<'_>) -> Result<Array> {
+    match parse_checked(body, expect) {
+        Some(array) => Ok(array),
+        None => events_from(url, &body.to_vec(), expect).map(|events| events.array),
+    }
+}
+
+fn parse_checked(body: &Uint8Array, expect: Expect<'_>) -> Option<Array> {
+    let options = Object::new();
+    Reflect::set(&options, &"fatal".into(), &JsValue::TRUE).ok()?;
+    // A byte order mark is left in, so JSON.parse refuses it as serde_json does.
+    Reflect::set(&options, &"ignoreBOM".into(), &JsValue::TRUE).ok()?;
+    let text = Utf8Decoder::new("utf-8", &options)
+        .ok()?
+        .decode(body)
+        .ok()?;
+    let array = parse_js(&text).ok()?.dyn_into::<Array>().ok()?;
+    let fields = ["href", "timestamp", "event_type"].map(JsValue::from_str);
+    let valid = |event: &JsValue| {
+        event.is_object()
+            && !Array::is_array(event)
+            && fields
+                .iter()
+                .all(|f| Reflect::get(event, f).is_ok_and(|v| v.is_string()))
+            && matches_filters(event, expect)
+    };
+    (0..array.length())
+        .all(|i| valid(&array.get(i)))
+        .then_some(array)
+}
+
+/// Whether a parsed event matches the filters the package checks (as `event::Expect` reads them
+/// from the bytes; an event failing here goes to that check, which names the filter).
+fn matches_filters(event: &JsValue, expect: Expect<'_>) -> bool {
+    let text_is = |object: &JsValue, key: &str, wanted: &str| {
+        Reflect::get(object, &key.into()).is_ok_and(|v| v.as_string().as_deref() == Some(wanted))
+    };
+    let fqdn_ok = expect
+        .pce_fqdn
+        .is_none_or(|wanted| text_is(event, "pce_fqdn", wanted));
+    let creator_ok = expect.created_by.is_none_or(|wanted| {
+        Reflect::get(event, &"created_by".into())
+            .ok()
+            .filter(|kinds| kinds.is_object() && !Array::is_array(kinds))
+            .is_some_and(|kinds| {
+                Object::values(kinds.unchecked_ref::<Object>())
+                    .iter()
+                    .any(|creator| {
+                        creator.is_object()
+                            && ["href", "username", "hostname"]
+                                .iter()
+                                .any(|key| text_is(&creator, key, wanted))
+                    })
+            })
+    });
+    fqdn_ok && creator_ok
+}
+
+/// Checks a collection body and materialises it with `JSON.parse`.
+pub fn events_from<'b>(url: &str, body: &'b [u8], expect: Expect<'_>) -> Result<Events<'b>> {
+    let text = utf8(url, body)?;
+    let keys =
+        check_events_matching(text, expect).map_err(|p| PceError::invalid_response(url, &p))?;
+    let array = parse_json(url, text)?
+        .dyn_into::<Array>()
+        .map_err(|_| PceError::invalid_response(url, "the body is not a JSON array"))?;
+    Ok(Events { array, keys })
+}
+
+/// The body as text, or an `invalid_response` naming the first bad byte.
+pub fn utf8<'b>(url: &str, body: &'b [u8]) -> Result<&'b str> {
+    std::str::from_utf8(body).map_err(|e| {
+        PceError::invalid_response(
+            url,
+            &format!("the body is not valid UTF-8 (at byte {})", e.valid_up_to()),
+        )
+    })
+}
+
+/// `JSON.parse` of a checked body.
+pub fn parse_json(url: &str, text: &str) -> Result<JsValue> {
+    js_sys::JSON::parse(text)
+        .map_err(|_| PceError::invalid_response(url, "JSON.parse refused the body"))
+}
