@@ -296,3 +296,13 @@ button.legend-item:hover { background: var(--panel-2); border-color: var(--borde
   *, *::before, *::after { animation: none !important; transition: none !important; }
 }
 `;
+
+let sheet = null;
+/** The one constructable stylesheet every element adopts. */
+export function styles() {
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(CSS);
+  }
+  return sheet;
+}

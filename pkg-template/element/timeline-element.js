@@ -1,14 +1,13 @@
 // The class behind <pce-event-timeline>; element.js defines it once the package has loaded.
 
-import { h, s, clear, setUtc, fmtDateTime, fmtDuration, fmtCount, zoneLabel } from "./dom.js";
-import { Chart, seriesOf } from "./chart.js";
+import { setUtc, fmtDateTime, fmtDuration, fmtCount, zoneLabel } from "./dom.js";
+import { Chart } from "./chart.js";
 import { EventList } from "./list.js";
 import { renderDetail } from "./detail.js";
-import { CSS } from "./style.js";
+import { styles } from "./style.js";
+import { buildShadow, renderTable, ProgressLine } from "./shadow.js";
+import { MAX_EVENTS, elementError, resolveConfig, parseDuration, fetchWindow, toRecords, lowerIndex, widerPreset, phaseText } from "./data.js";
 
-const SYNC_LIMIT = 10000;   // the PCE's largest max_results; above it, the asynchronous collection
-const MAX_EVENTS = 200000;  // what one element keeps in memory at most
-const UNITS = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
 const VIEWS = ["chart", "chart+list", "full"];
 const GROUPS = ["severity", "status", "event_type", "created_by"];
 // Attributes that change what is fetched; the others only change how it is drawn.
@@ -21,73 +20,12 @@ const PROPERTIES = [
 
 let ie = null; // the package's web entry, handed over by element.js
 
-/** "24h", "7d", "90m", "30s", "2w" in milliseconds; NaN for anything else. */
-export function parseDuration(text) {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$/.exec(String(text ?? ""));
-  return m ? Number(m[1]) * UNITS[m[2]] : NaN;
-}
-
-/** A PceError-shaped error for what the element itself refuses (isPceError accepts it). */
-function elementError(kind, message) {
-  const e = new Error(message);
-  e.name = "PceError";
-  e.kind = kind;
-  return e;
-}
-
-/**
- * Fetches the events of a window: a count first, then one synchronous page or the asynchronous
- * collection. The only place the element reads events from the PCE, so that a counting API
- * (queryTimeline) can replace it without touching the rest.
- */
-async function fetchWindow(config, query, { signal, onProgress }) {
-  const total = await ie.countEvents(config, { ...query, signal });
-  const want = Math.min(total, MAX_EVENTS);
-  let events = [];
-  if (total > SYNC_LIMIT) {
-    onProgress({ phase: "requested", elapsedMs: 0, want });
-    events = await ie.queryEvents(config, { ...query, maxResults: want, signal, onProgress: (p) => onProgress({ ...p, want }) });
-  } else if (total > 0) {
-    onProgress({ phase: "loading", elapsedMs: 0, want });
-    events = await ie.queryEvents(config, { ...query, maxResults: SYNC_LIMIT, signal });
-  }
-  return { events, total, complete: total <= MAX_EVENTS };
-}
-
-/** Events as { ev, t } records, newest first. */
-function toRecords(events) {
-  const recs = events.map((ev) => ({ ev, t: Date.parse(ev.timestamp) }));
-  let sorted = true;
-  for (let i = 1; i < recs.length && sorted; i++) if (!(recs[i - 1].t >= recs[i].t)) sorted = false;
-  if (!sorted) recs.sort((a, b) => (Number.isNaN(a.t) ? 1 : Number.isNaN(b.t) ? -1 : b.t - a.t));
-  return recs;
-}
-
-/** The index of the first record (newest first) at or before t. */
-function lowerIndex(r, t) {
-  let a = 0; let b = r.length;
-  while (a < b) {
-    const m = (a + b) >> 1;
-    if (r[m].t > t) a = m + 1; else b = m;
-  }
-  return a;
-}
-
 /** A `pce-error` event: the PceError as detail, and `during` telling what was being done. */
 class PceErrorEvent extends CustomEvent {
   constructor(error, during) {
     super("pce-error", { detail: error, bubbles: true, composed: true });
     this.during = during;
   }
-}
-
-let sheet = null;
-function styles() {
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-  }
-  return sheet;
 }
 
 /** The custom element <pce-event-timeline>. */
@@ -116,6 +54,7 @@ export class PceEventTimeline extends HTMLElement {
   #internal = false;     // attributes being set by the element itself (zoom)
   #detailReturn = null;
   #openHref = null;
+  #progress = null;      // the progress line (ProgressLine)
 
   constructor() {
     super();
@@ -252,7 +191,7 @@ export class PceEventTimeline extends HTMLElement {
     this.#stopLive();
     this.#detailCtl?.abort();
     this.#detailCtl = null;
-    this.#hideProgress();
+    this.#progress.hide();
     // Whatever was loaded may be stale when the element comes back.
     this.#dirtyFetch = true;
   }
@@ -311,29 +250,7 @@ export class PceEventTimeline extends HTMLElement {
 
   /** The PceConfig to use, or throws a PceError-shaped invalid_argument. */
   #pceConfig() {
-    if (this.#config) {
-      const c = this.#config;
-      if (typeof c !== "object") throw elementError("invalid_argument", "config must be a PceConfig object.");
-      if (c.apiKey !== undefined || c.apiSecret !== undefined) {
-        throw elementError("invalid_argument",
-          "<pce-event-timeline> refuses apiKey and apiSecret: a key in a page is a key for every visitor. Point src at a same-origin proxy that adds the credentials.");
-      }
-      return { ...c };
-    }
-    const src = this.src.trim();
-    if (!src) throw elementError("invalid_argument", "<pce-event-timeline> needs src (the PCE or proxy URL, such as /pce) and org, or the config property.");
-    let url;
-    try {
-      url = new URL(src, document.baseURI);
-    } catch {
-      throw elementError("invalid_argument", `src "${src}" is not a URL.`);
-    }
-    if (url.username || url.password) {
-      throw elementError("invalid_argument", "src must not carry credentials: point it at a same-origin proxy that adds them.");
-    }
-    const org = Number(this.org);
-    if (!Number.isInteger(org) || org <= 0) throw elementError("invalid_argument", `org "${this.org}" is not a positive integer.`);
-    return { url: url.href.replace(/\/+$/, ""), orgId: org };
+    return resolveConfig(this.#config, this.src, this.org, document.baseURI);
   }
 
   /** The filters as an EventQuery (without the window). */
@@ -404,14 +321,14 @@ export class PceEventTimeline extends HTMLElement {
     const key = this.#fetchKey();
     const q = { ...this.#filters(), since: new Date(win.since).toISOString(), until: new Date(win.until).toISOString() };
     const started = performance.now();
-    this.#showProgress("Counting events…", "", started);
+    this.#progress.show("Counting events…", "", started);
     try {
-      const { events, total, complete } = await fetchWindow(config, q, {
+      const { events, total, complete } = await fetchWindow(ie, config, q, {
         signal: ctl.signal,
         onProgress: (p) => {
           if (gen !== this.#gen) return;
-          if (p.phase === "loading") this.#showProgress(`Loading ${fmtCount(p.want)} events…`, "", started);
-          else this.#showProgress(`Collecting ${fmtCount(p.want)} events`, phaseText(p), started, p);
+          if (p.phase === "loading") this.#progress.show(`Loading ${fmtCount(p.want)} events…`, "", started);
+          else this.#progress.show(`Collecting ${fmtCount(p.want)} events`, phaseText(p), started, p);
         },
       });
       if (gen !== this.#gen) return;
@@ -421,7 +338,7 @@ export class PceEventTimeline extends HTMLElement {
       };
       this.#view = { since: win.since, until: win.until };
       this.#load = null;
-      this.#hideProgress();
+      this.#progress.hide();
       this.#render();
       this.dispatchEvent(new CustomEvent("pce-load", { detail: { timeline: this.#timeline, total, complete }, bubbles: true, composed: true }));
       this.#syncSelected();
@@ -429,7 +346,7 @@ export class PceEventTimeline extends HTMLElement {
     } catch (err) {
       if (gen !== this.#gen) return; // superseded by newer attributes, or removed
       this.#load = null;
-      this.#hideProgress();
+      this.#progress.hide();
       if (err?.kind === "aborted" && !job.cancelled) return;
       if (!this.#base) this.#chart.fail(err?.kind === "aborted" ? "Loading cancelled." : "The events could not be loaded.");
       this.#dispatchError(err, "load");
@@ -534,7 +451,7 @@ export class PceEventTimeline extends HTMLElement {
     } catch (err) {
       this.#timeline = null;
       this.#chart.fail(`No chart by ${groupBy.replace("_", " ")} for these events.`);
-      this.#renderTable(null);
+      renderTable(this.#el, null);
       this.#dispatchError(err, "timeline");
       timeline = null;
     }
@@ -542,31 +459,12 @@ export class PceEventTimeline extends HTMLElement {
       this.#timeline = timeline;
       this.#chart.render(timeline, { since, until, groupBy });
       this.#el.chartTitle.textContent = `Events per ${fmtDuration(timeline.bucketMs)}`;
-      this.#renderTable(timeline, groupBy);
+      renderTable(this.#el, timeline, groupBy, this.#view);
     }
     if (this.view !== "chart") {
       this.#list.setRecords(recs, { added });
       this.#el.listCount.textContent = `${fmtCount(recs.length)} event${recs.length === 1 ? "" : "s"}, newest first`;
     }
-  }
-
-  /** The chart's text alternative: every non-empty bucket with its counts per group. */
-  #renderTable(timeline, groupBy) {
-    const table = clear(this.#el.table);
-    if (!timeline) { this.#el.tableSummary.textContent = "The chart as a table"; return; }
-    const series = seriesOf(timeline, groupBy);
-    const rows = timeline.buckets.map((b, i) => [b, i]).filter(([b]) => b.total > 0);
-    this.#el.tableSummary.textContent =
-      `The chart as a table: ${fmtCount(rows.length)} non-empty bar${rows.length === 1 ? "" : "s"} of ${fmtDuration(timeline.bucketMs)}`;
-    table.append(
-      h("caption", { class: "muted" }, `Events per ${fmtDuration(timeline.bucketMs)} from ${fmtDateTime(this.#view.since)} to ${fmtDateTime(this.#view.until)} ${zoneLabel()}; bars with no event are left out.`),
-      h("thead", {}, h("tr", {},
-        h("th", { scope: "col" }, "Bar start"), h("th", { scope: "col" }, "Events"),
-        series.map((se) => h("th", { scope: "col" }, se.label)))),
-      h("tbody", {}, rows.map(([b, i]) => h("tr", { "data-start": b.start, "data-total": String(b.total) },
-        h("th", { scope: "row" }, fmtDateTime(Date.parse(b.start))),
-        h("td", {}, fmtCount(b.total)),
-        series.map((se) => h("td", {}, fmtCount(se.values[i])))))));
   }
 
   // ------------------------------------------------------------ zoom
@@ -667,83 +565,11 @@ export class PceEventTimeline extends HTMLElement {
     }
   }
 
-  // ------------------------------------------------------------ progress
-
-  #progress = null;
-  #progressTimer = 0;
-  #showProgress(title, detail, started, p) {
-    this.#progress = { title, detail, started, p };
-    this.#el.progress.hidden = false;
-    this.#el.progressTitle.textContent = title;
-    this.#tickProgress();
-    if (!this.#progressTimer) this.#progressTimer = setInterval(() => this.#tickProgress(), 200);
-  }
-  #tickProgress() {
-    if (!this.#progress) return;
-    const secs = ((performance.now() - this.#progress.started) / 1000).toFixed(1);
-    this.#el.progressDetail.textContent = [this.#progress.detail, `${secs} s`].filter(Boolean).join(" · ");
-    this.#el.progress.dataset.phase = this.#progress.p?.phase ?? "";
-  }
-  #hideProgress() {
-    this.#el.progress.hidden = true;
-    clearInterval(this.#progressTimer);
-    this.#progressTimer = 0;
-    this.#progress = null;
-  }
-
   // ------------------------------------------------------------ the shadow tree
 
   #build() {
-    const el = {};
-    el.progressTitle = h("strong", { id: "progress-title" }, "Loading…");
-    el.progressDetail = h("span", { id: "progress-detail" });
-    el.cancel = h("button", { type: "button", class: "btn", id: "cancel", part: "button" }, "Cancel");
-    el.progress = h("div", { id: "progress", class: "progress", part: "progress", role: "status", "aria-live": "polite", hidden: true },
-      h("span", { class: "spinner", "aria-hidden": "true" }),
-      h("div", { class: "progress-text" }, el.progressTitle, el.progressDetail),
-      el.cancel);
-
-    el.chartTitle = h("h2", { id: "chart-title" }, "Timeline");
-    el.chartRange = h("p", { class: "muted", id: "chart-range" });
-    el.zoomOut = h("button", { type: "button", class: "btn", id: "zoom-out", part: "button", title: "Zoom out (-)" }, "Zoom out");
-    el.svg = s("svg", {
-      id: "chart", class: "chart", part: "svg", tabindex: "0", role: "application",
-      "aria-roledescription": "timeline chart", "aria-label": "Events over time", "aria-describedby": "chart-help",
-    });
-    el.tooltip = h("div", { class: "tooltip", id: "tooltip", role: "tooltip", "aria-live": "polite", hidden: true });
-    el.empty = h("p", { class: "chart-empty", id: "chart-empty" }, "Loading events…");
-    el.wrap = h("div", { class: "chart-wrap", id: "chart-wrap" }, el.svg, el.tooltip, el.empty);
-    el.legend = h("ul", { class: "legend", id: "legend", part: "legend", "aria-label": "Legend" });
-    el.tableSummary = h("summary", {}, "The chart as a table");
-    el.table = h("table", { class: "buckets", id: "buckets" });
-    const chartCard = h("section", { class: "card chart-card", part: "chart", "aria-labelledby": "chart-title" },
-      h("div", { class: "card-head" }, el.chartTitle, el.chartRange, h("div", { class: "card-tools" }, el.zoomOut)),
-      el.wrap,
-      h("div", { class: "chart-foot" }, el.legend,
-        h("p", { class: "hint", id: "chart-help" },
-          "Drag across the chart to zoom; click a bar to zoom into it. Keyboard: ← → pick a bar, Enter zooms, − zooms out.")),
-      h("details", { class: "table-alt", part: "table" }, el.tableSummary, h("div", { class: "table-scroll" }, el.table)));
-
-    el.listCount = h("p", { class: "muted", id: "list-count" });
-    el.spacer = h("div", { class: "list-spacer", id: "list-spacer" });
-    el.list = h("div", { class: "list", id: "list", tabindex: "0", role: "listbox", "aria-label": "Events, newest first" }, el.spacer);
-    el.listEmpty = h("p", { class: "list-empty", id: "list-empty", hidden: true }, "No events match. Widen the time range or clear a filter.");
-    el.listCard = h("section", { class: "card list-card", part: "list", "aria-labelledby": "list-title", hidden: true },
-      h("div", { class: "card-head" }, h("h2", { id: "list-title" }, "Events"), el.listCount),
-      h("div", { class: "list-head", "aria-hidden": "true" },
-        ["Time", "Severity", "Event type", "Status", "Created by", "Source IP", "API call"].map((t, i) =>
-          h("span", { class: ["c-time", "c-sev", "c-type", "c-status", "c-who", "c-ip", "c-api"][i] }, t))),
-      el.list, el.listEmpty);
-
-    el.detailKicker = h("p", { class: "detail-kicker", id: "detail-kicker" });
-    el.detailTitle = h("h2", { id: "detail-title" }, "Event");
-    el.detailClose = h("button", { type: "button", class: "btn icon", id: "detail-close", "aria-label": "Close the detail panel (Escape)" }, "✕");
-    el.detailBody = h("div", { class: "detail-body", id: "detail-body" });
-    el.detail = h("aside", { class: "detail", id: "detail", part: "panel", role: "dialog", "aria-labelledby": "detail-title", hidden: true },
-      h("div", { class: "detail-head" }, h("div", {}, el.detailKicker, el.detailTitle), el.detailClose),
-      el.detailBody);
-
-    this.#root.append(h("div", { class: "frame", part: "frame" }, el.progress, chartCard, el.listCard), el.detail);
+    const el = buildShadow(this.#root);
+    this.#progress = new ProgressLine(el);
     this.#el = el;
 
     this.#chart = new Chart({
@@ -767,20 +593,4 @@ export class PceEventTimeline extends HTMLElement {
       if (e.key === "Escape" && !el.detail.hidden) { e.preventDefault(); this.#closeDetail(); }
     });
   }
-}
-
-/** The next preset after a span: 1h → 24h → 7d → 30d, else twice the span. */
-function widerPreset(span) {
-  for (const [text, ms] of [["24h", 86400e3], ["7d", 7 * 86400e3], ["30d", 30 * 86400e3]]) if (ms > span) return text;
-  return `${Math.round((2 * span) / 3600e3)}h`;
-}
-
-function phaseText(p) {
-  const label = {
-    requested: "job requested, waiting for the PCE",
-    running: "the PCE is collecting the events",
-    downloading: "downloading the result",
-    done: "done, drawing",
-  }[p.phase] ?? p.phase;
-  return `asynchronous job · ${label}`;
 }
