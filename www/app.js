@@ -3,6 +3,7 @@
 // every failure the element reports becomes a banner that says what to do. The page holds no
 // credentials: pce-sim adds them to /pce/api/... on the server side.
 
+// boot.js has loaded the element already, and shown a banner if it could not.
 import "/pkg/element.js";
 import { h, clear, setUtc, fmtCount, toInputValue, fromInputValue, creator, SEVERITIES } from "/pkg/element/dom.js";
 import { describeError, errorDetails } from "./errors.js";
@@ -419,11 +420,6 @@ async function start() {
   setUtc(state.utc);
   updateTypeSuggestions();
   syncControls();
-  if (!customElements.get("pce-event-timeline")) {
-    showBanner("config", { level: "error", kind: "package", title: "The illumio-events package did not load.", advice: "Build it with make pkg, and check that pce-sim serves it (--pkg pkg)." });
-    el.source.textContent = "Package missing";
-    return;
-  }
   try {
     const res = await fetch("/pce-config.json", { headers: { accept: "application/json" }, cache: "no-store" });
     if (!res.ok) throw new Error(`GET /pce-config.json answered ${res.status}`);
