@@ -42,6 +42,14 @@ export interface PceRangeDetail {
   end: string | null;
 }
 
+/** The detail of `pce-filter`: a legend item was chosen, and the element narrowed its own filter to it. */
+export interface PceFilterDetail {
+  /** The attribute set: "severity", "status" or "event-type". */
+  name: "severity" | "status" | "event-type";
+  /** Its new value. */
+  value: string;
+}
+
 /** `pce-error`: the PceError, and what the element was doing. */
 export interface PceErrorEvent extends CustomEvent<PceError> {
   /** config (attributes refused), load, live (the watch), select (getEvent), timeline (eventTimeline). */
@@ -53,6 +61,7 @@ export interface PceEventTimelineEventMap extends HTMLElementEventMap {
   "pce-load": CustomEvent<PceLoadDetail>;
   "pce-select": CustomEvent<PceSelectDetail>;
   "pce-range": CustomEvent<PceRangeDetail>;
+  "pce-filter": CustomEvent<PceFilterDetail>;
   "pce-error": PceErrorEvent;
 }
 

@@ -268,6 +268,14 @@ function onRange(e) {
   else setState({ range: "custom", from: Date.parse(start), to: Date.parse(end) });
 }
 
+/** A legend item narrowed the element's filter: the filter bar and the URL follow. */
+function onFilter(e) {
+  const { name, value } = e.detail;
+  if (name === "severity") setState({ severity: value });
+  else if (name === "status") setState({ status: value });
+  else if (name === "event-type") setState({ types: parseTypes(value) });
+}
+
 function onSelect(e) {
   openHref = e.detail.href;
   document.body.classList.toggle("detail-open", Boolean(openHref));
@@ -446,6 +454,7 @@ async function start() {
   t.addEventListener("pce-error", onError);
   t.addEventListener("pce-range", onRange);
   t.addEventListener("pce-select", onSelect);
+  t.addEventListener("pce-filter", onFilter);
   timeline = t;
   applyToElement();
   document.body.classList.toggle("detail-open", Boolean(openHref));

@@ -52,8 +52,8 @@ function niceStep(max, ticks) {
 
 /** The stacked bar chart, its legend and tooltip, drawn into elements the caller owns. */
 export class Chart {
-  constructor({ svg, wrap, tooltip, empty, legend, onZoom, onZoomOut, onPick }) {
-    Object.assign(this, { svg, wrap, tooltip, empty, legend, onZoom, onZoomOut, onPick });
+  constructor({ svg, wrap, tooltip, empty, legend, onZoom, onZoomOut, onPick, canPick }) {
+    Object.assign(this, { svg, wrap, tooltip, empty, legend, onZoom, onZoomOut, onPick, canPick });
     this.data = null;
     this.active = -1;
     this.drag = null;
@@ -182,7 +182,7 @@ export class Chart {
     const { series, view } = this.data;
     const ul = clear(this.legend);
     for (const se of series) {
-      const pickable = this.onPick && se.keys.length === 1 && view.groupBy !== "created_by";
+      const pickable = this.onPick && se.keys.length === 1 && (this.canPick?.(view.groupBy, se.keys[0]) ?? true);
       const body = [
         h("span", { class: `swatch ${se.cls}`, "aria-hidden": "true" }),
         h("span", { class: "legend-label" }, se.label),

@@ -1,5 +1,7 @@
 // The data side of <pce-event-timeline>: reading a window's events from the PCE, keeping them
-// newest first, and the small parsers of its attributes. No DOM here.
+// newest first, and the small parsers of its attributes. No DOM here (dom.js lends SEVERITIES).
+
+import { SEVERITIES } from "./dom.js";
 
 export const SYNC_LIMIT = 10000;   // the PCE's largest max_results; above it, the asynchronous collection
 export const MAX_EVENTS = 200000;  // what one element keeps in memory at most
@@ -102,4 +104,12 @@ export function phaseText(p) {
     done: "done, drawing",
   }[p.phase] ?? p.phase;
   return `asynchronous job · ${label}`;
+}
+
+/** The filter attribute a legend group narrows to, or null when it names no single valid value. */
+export function pickFilter(groupBy, value) {
+  if (groupBy === "severity") return SEVERITIES.includes(value) ? "severity" : null;
+  if (groupBy === "status") return value === "success" || value === "failure" ? "status" : null;
+  if (groupBy === "event_type") return typeof value === "string" && value !== "" && !value.includes(",") ? "event-type" : null;
+  return null;
 }

@@ -110,3 +110,11 @@ export class ProgressLine {
     this.state = null;
   }
 }
+
+/** A `pce-error` event: the PceError as detail, and `during` telling what was being done. */
+export class PceErrorEvent extends CustomEvent {
+  constructor(error, during) {
+    super("pce-error", { detail: error, bubbles: true, composed: true });
+    this.during = during;
+  }
+}

@@ -5,8 +5,8 @@ import { Chart } from "./chart.js";
 import { EventList } from "./list.js";
 import { renderDetail } from "./detail.js";
 import { styles } from "./style.js";
-import { buildShadow, renderTable, ProgressLine } from "./shadow.js";
-import { MAX_EVENTS, elementError, resolveConfig, parseDuration, fetchWindow, toRecords, lowerIndex, widerPreset, phaseText } from "./data.js";
+import { buildShadow, renderTable, ProgressLine, PceErrorEvent } from "./shadow.js";
+import { MAX_EVENTS, pickFilter, elementError, resolveConfig, parseDuration, fetchWindow, toRecords, lowerIndex, widerPreset, phaseText } from "./data.js";
 
 const VIEWS = ["chart", "chart+list", "full"];
 const GROUPS = ["severity", "status", "event_type", "created_by"];
@@ -19,14 +19,6 @@ const PROPERTIES = [
 ];
 
 let ie = null; // the package's web entry, handed over by element.js
-
-/** A `pce-error` event: the PceError as detail, and `during` telling what was being done. */
-class PceErrorEvent extends CustomEvent {
-  constructor(error, during) {
-    super("pce-error", { detail: error, bubbles: true, composed: true });
-    this.during = during;
-  }
-}
 
 /** The custom element <pce-event-timeline>. */
 export class PceEventTimeline extends HTMLElement {
@@ -508,6 +500,14 @@ export class PceEventTimeline extends HTMLElement {
     }));
   }
 
+  /** A legend item chosen: the element narrows its own filter to it and says so with pce-filter. */
+  #pick(groupBy, value) {
+    const name = pickFilter(groupBy, value);
+    if (name === null) return;
+    this.setAttribute(name, value);
+    this.dispatchEvent(new CustomEvent("pce-filter", { detail: { name, value }, bubbles: true, composed: true }));
+  }
+
   // ------------------------------------------------------------ selection and detail
 
   #select(rec, { focus }) {
@@ -576,6 +576,8 @@ export class PceEventTimeline extends HTMLElement {
       svg: el.svg, wrap: el.wrap, tooltip: el.tooltip, empty: el.empty, legend: el.legend,
       onZoom: (a, b) => this.#zoomTo(a, b),
       onZoomOut: () => this.#zoomOut(),
+      onPick: (groupBy, value) => this.#pick(groupBy, value),
+      canPick: (groupBy, value) => pickFilter(groupBy, value) !== null,
     });
     this.#list = new EventList({
       viewport: el.list, spacer: el.spacer, empty: el.listEmpty,

@@ -209,6 +209,15 @@ test("hovering a bar shows its counts", async () => {
   await assertClean(page, assert);
 });
 
+test("a legend item filters the demo by its group, in the filter bar and the URL", async () => {
+  await afterChange(() => page.click("#reset"));
+  await afterChange(() => page.locator("#legend button.legend-item", { hasText: "err" }).click());
+  assert.equal(await page.inputValue("#severity"), "err");
+  assert.match(page.url(), /[?&]severity=err\b/);
+  await expectMatches({ severity: "err" });
+  await afterChange(() => page.selectOption("#severity", ""));
+});
+
 test("embed.html: two elements in a host page, in its palette, under the demo's policy", async () => {
   const other = await openPage(browser);
   await other.goto(`${sim.url}/embed.html`);

@@ -150,10 +150,12 @@ test("the text alternative lists every non-empty bucket, reachable by keyboard",
   const nonEmpty = st.buckets.filter((b) => b.total > 0);
   assert.ok(nonEmpty.length > 3);
   assert.deepEqual(st.table, nonEmpty);
-  // Tab from the chart reaches the table's summary; Enter opens it.
+  // Tab from the chart, past the legend's buttons, reaches the table's summary; Enter opens it.
   await page.locator("#chart").focus();
-  await page.keyboard.press("Tab");
-  assert.equal(await page.evaluate(() => document.querySelector("pce-event-timeline").shadowRoot.activeElement?.tagName), "SUMMARY");
+  const focused = () => page.evaluate(() => document.querySelector("pce-event-timeline").shadowRoot.activeElement?.tagName);
+  const legendButtons = await page.locator("#legend button").count();
+  for (let i = 0; i <= legendButtons; i++) await page.keyboard.press("Tab");
+  assert.equal(await focused(), "SUMMARY");
   await page.keyboard.press("Enter");
   assert.equal(await page.locator("details.table-alt").getAttribute("open"), "");
   assert.ok(await page.locator("#buckets").isVisible());
@@ -314,6 +316,25 @@ test("properties set before the element is defined are taken when it is", async 
   });
   assert.deepEqual(attrs, ["7d", "err", "status", []]);
   await assertClean(page, assert);
+  await page.close();
+});
+
+test("a legend item narrows the element's own filter and says so with pce-filter", async () => {
+  const page = await open("index.html");
+  await loaded(page);
+  await page.evaluate(() => { window.__filters = []; document.addEventListener("pce-filter", (e) => window.__filters.push(e.detail)); });
+  const n = await loads(page);
+  await page.evaluate(() => document.querySelector("pce-event-timeline").setAttribute("group-by", "status"));
+  await page.waitForSelector("#legend button.legend-item >> text=failure");
+  // "null" (events without a status) names no filter value: not a button.
+  const nullItem = await page.locator("#legend .legend-item", { hasText: "null" }).count();
+  if (nullItem) assert.equal(await page.locator("#legend button.legend-item", { hasText: "null" }).count(), 0);
+  await page.locator("#legend button.legend-item", { hasText: "failure" }).click();
+  await loaded(page, n + 1);
+  assert.deepEqual(await page.evaluate(() => window.__filters), [{ name: "status", value: "failure" }]);
+  assert.equal(await page.evaluate(() => document.querySelector("pce-event-timeline").status), "failure");
+  const st = await chart(page);
+  assert.equal(st.total, await sim.countWith({ since: st.since, until: st.until, severity: "err", status: "failure" }));
   await page.close();
 });
 

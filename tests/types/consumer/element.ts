@@ -55,6 +55,10 @@ el.addEventListener("pce-range", (e) => {
   const range: PceRangeDetail = e.detail;
   console.log(range.since, range.until, range.start, range.end);
 });
+el.addEventListener("pce-filter", (e) => {
+  const name: "severity" | "status" | "event-type" = e.detail.name;
+  console.log(name, e.detail.value.length);
+});
 el.addEventListener("pce-error", (e) => {
   console.log(e.detail.kind, e.detail.status, e.during);
   // @ts-expect-error the PceError's kind is one of a closed set
