@@ -1,0 +1,378 @@
+//! What every event family shares: the generator's draws of people, hosts and addresses, the
+//! JSON pieces they are written with, and the assembly of a whole event from a family's result.
+
+use pce_time::format_rfc3339_millis;
+
+use super::rng::{entity_uuid, Rng};
+use super::store::Fields;
+use super::vocabulary::{User, HOSTS, LABELS, PCE_FQDN, USERS};
+use crate::json::{obj, opt, s, J};
+
+/// The generator of one event: its org, its random numbers, and the burst it belongs to.
+pub struct Gen<'a> {
+    /// The org of the hrefs.
+    pub org: u64,
+    /// The event's own random numbers.
+    pub rng: &'a mut Rng,
+    /// The id of the burst (failed sign-ins from one address, or tampering on one host)
+    /// this event is part of.
+    pub burst: Option<u64>,
+}
+
+/// An event's `action`: the API call that caused it.
+pub struct Act {
+    endpoint: Option<String>,
+    method: Option<&'static str>,
+    code: Option<i64>,
+    src_ip: Option<String>,
+    info: Option<J>,
+    errors: Option<J>,
+}
+
+impl Act {
+    /// A call of `method` on `endpoint`, answered with `code`, from `src_ip`.
+    pub fn new(
+        method: &'static str,
+        endpoint: impl Into<String>,
+        code: i64,
+        src_ip: String,
+    ) -> Act {
+        Act {
+            endpoint: Some(endpoint.into()),
+            method: Some(method),
+            code: Some(code),
+            src_ip: Some(src_ip),
+            info: None,
+            errors: None,
+        }
+    }
+
+    /// No API call, only perhaps an address: what a system task records.
+    pub fn internal(src_ip: Option<String>) -> Act {
+        Act {
+            endpoint: None,
+            method: None,
+            code: None,
+            src_ip,
+            info: None,
+            errors: None,
+        }
+    }
+
+    /// The same call, with `info` about it.
+    pub fn with_info(mut self, info: J) -> Act {
+        self.info = Some(info);
+        self
+    }
+
+    /// The same call, with the `errors` it was refused with.
+    pub fn with_errors(mut self, errors: J) -> Act {
+        self.errors = Some(errors);
+        self
+    }
+}
+
+/// What a family decides about one event; the rest (href, timestamp, PCE) is the same for all.
+pub struct Outcome {
+    /// `event_type`.
+    pub event_type: &'static str,
+    /// `status`: `success`, `failure`, or none.
+    pub status: Option<&'static str>,
+    /// `severity`.
+    pub severity: &'static str,
+    /// `created_by`.
+    pub created_by: J,
+    /// `action` (an object, or null).
+    pub action: J,
+    /// `resource_changes`.
+    pub changes: Vec<J>,
+    /// `notifications`.
+    pub notes: Vec<J>,
+    /// Whether the href is a `/system_events/` one rather than an org's.
+    pub system_href: bool,
+}
+
+impl Outcome {
+    /// A successful `info` event with no changes or notifications yet.
+    pub fn new(event_type: &'static str, created_by: J, action: J) -> Outcome {
+        Outcome {
+            event_type,
+            status: Some("success"),
+            severity: "info",
+            created_by,
+            action,
+            changes: Vec::new(),
+            notes: Vec::new(),
+            system_href: false,
+        }
+    }
+
+    /// The same event with this severity.
+    pub fn severity(mut self, severity: &'static str) -> Outcome {
+        self.severity = severity;
+        self
+    }
+
+    /// The same event with this status.
+    pub fn status(mut self, status: Option<&'static str>) -> Outcome {
+        self.status = status;
+        self
+    }
+
+    /// The same event, a failure if `failed`.
+    pub fn failed(self, failed: bool) -> Outcome {
+        if failed {
+            self.status(Some("failure"))
+        } else {
+            self
+        }
+    }
+
+    /// The same event, under `/system_events/` if `system`.
+    pub fn system_href(mut self, system: bool) -> Outcome {
+        self.system_href = system;
+        self
+    }
+}
+
+/// A generated event: its ordered JSON, and the fields the store indexes.
+pub struct Generated {
+    /// Its `href`.
+    pub href: String,
+    /// Its filterable fields.
+    pub fields: Fields,
+    /// The whole event.
+    pub event: J,
+}
+
+/// A change from `before` to `after`.
+pub fn ba(before: J, after: J) -> J {
+    obj([("before", before), ("after", after)])
+}
+
+/// A change that sets a value where there was none.
+pub fn new_value(after: J) -> J {
+    ba(J::Null, after)
+}
+
+/// A list change that only adds `items`.
+pub fn created(items: Vec<J>) -> J {
+    obj([("created", J::Arr(items))])
+}
+
+/// An RFC 3339 timestamp with milliseconds, as a PCE writes them.
+pub fn iso(ms: i64) -> J {
+    opt(format_rfc3339_millis(ms).as_deref())
+}
+
+/// A reference to an object of `kind` by its href: `{"label": {"href": ...}}`.
+pub fn resource(kind: &'static str, href: String) -> J {
+    obj([(kind, obj([("href", s(href))]))])
+}
+
+/// An agent, VEN or workload as events name them: its href and hostname.
+pub fn host_ref(href: String, hostname: &str) -> J {
+    obj([("href", s(href)), ("hostname", s(hostname))])
+}
+
+/// `created_by` of what the PCE itself does.
+pub fn system_creator() -> J {
+    obj([("system", obj([]))])
+}
+
+/// A user as events name them: href and username.
+pub fn user_ref(user: User) -> J {
+    obj([
+        ("href", s(format!("/users/{}", user.0))),
+        ("username", s(user.1)),
+    ])
+}
+
+/// `created_by` of what a user does.
+pub fn user_creator(user: User) -> J {
+    obj([("user", user_ref(user))])
+}
+
+impl Gen<'_> {
+    /// An address on the internal network.
+    pub fn internal_ip(&mut self) -> String {
+        format!(
+            "10.{}.{}.{}",
+            10 + self.rng.below(20),
+            self.rng.below(256),
+            2 + self.rng.below(250)
+        )
+    }
+
+    /// Someone who acts on the PCE.
+    pub fn user(&mut self) -> User {
+        // A few people do most of the work.
+        let idx = if self.rng.chance(0.5) {
+            self.rng.below(3)
+        } else {
+            self.rng.below(USERS.len() as u64)
+        };
+        USERS[idx as usize]
+    }
+
+    /// An agent: its id and its host.
+    pub fn agent(&mut self) -> (u64, &'static str) {
+        let n = self.rng.below(HOSTS.len() as u64);
+        (100 + n * 7, HOSTS[n as usize])
+    }
+
+    /// The href of a label.
+    pub fn label_href(&mut self) -> String {
+        format!(
+            "/orgs/{}/labels/{}",
+            self.org,
+            1 + self.rng.below(LABELS.len() as u64 * 40)
+        )
+    }
+
+    /// The href of a workload.
+    pub fn workload_href(&mut self) -> String {
+        format!(
+            "/orgs/{}/workloads/{}",
+            self.org,
+            entity_uuid(3, self.rng.below(400))
+        )
+    }
+
+    /// The id of a rule set.
+    pub fn rule_set_id(&mut self) -> u64 {
+        200 + self.rng.below(60)
+    }
+
+    /// The address of an API caller, now and then hidden as a PCE may hide it.
+    pub fn src_ip(&mut self) -> String {
+        if self.rng.chance(0.06) {
+            "FILTERED".to_string()
+        } else {
+            self.internal_ip()
+        }
+    }
+
+    /// The `action` object of a call.
+    pub fn action(&mut self, a: Act) -> J {
+        let mut fields = vec![("uuid".into(), s(self.rng.uuid()))];
+        if let Some(info) = a.info {
+            fields.push(("info".into(), info));
+        }
+        fields.push(("api_endpoint".into(), opt(a.endpoint.as_deref())));
+        fields.push(("api_method".into(), opt(a.method)));
+        fields.push(("http_status_code".into(), a.code.map_or(J::Null, J::Int)));
+        fields.push(("src_ip".into(), opt(a.src_ip.as_deref())));
+        if let Some(errors) = a.errors {
+            fields.push(("errors".into(), errors));
+        }
+        J::Obj(fields)
+    }
+
+    /// A call of the public API, mostly with an API key, with errors when it was refused.
+    fn api_act(&mut self, method: &'static str, endpoint: String, code: i64) -> Act {
+        let info = if self.rng.chance(0.75) {
+            Some(obj([(
+                "api_key_id",
+                s(format!("{:x}", self.rng.next_u64() >> 4)),
+            )]))
+        } else {
+            None
+        };
+        let mut act = Act::new(method, endpoint, code, self.src_ip());
+        if let Some(info) = info {
+            act = act.with_info(info);
+        }
+        if code >= 400 {
+            let token = if code == 406 {
+                "invalid_uri"
+            } else {
+                "input_validation_error"
+            };
+            act = act.with_errors(J::Arr(vec![obj([
+                ("token", s(token)),
+                ("message", s("The request was refused: a referenced object does not exist or a value is out of range")),
+            ])]));
+        }
+        act
+    }
+
+    /// The `action` of a call of the public API: mostly with an API key, with errors when refused.
+    pub fn api_action(&mut self, method: &'static str, endpoint: String, code: i64) -> J {
+        let act = self.api_act(method, endpoint, code);
+        self.action(act)
+    }
+
+    /// A notification of `kind`.
+    pub fn notification(&mut self, kind: &str, info: J) -> J {
+        obj([
+            ("uuid", s(self.rng.uuid())),
+            ("notification_type", s(kind)),
+            ("info", info),
+        ])
+    }
+
+    /// A resource change.
+    pub fn change(&mut self, resource: J, changes: Vec<(&'static str, J)>, change_type: &str) -> J {
+        obj([
+            ("uuid", s(self.rng.uuid())),
+            ("resource", resource),
+            (
+                "changes",
+                J::Obj(changes.into_iter().map(|(k, v)| (k.into(), v)).collect()),
+            ),
+            ("change_type", s(change_type)),
+        ])
+    }
+
+    /// `n` label references.
+    pub fn label_list(&mut self, n: u64) -> J {
+        J::Arr(
+            (0..n)
+                .map(|_| obj([("href", s(self.label_href()))]))
+                .collect(),
+        )
+    }
+
+    /// One label added and one removed.
+    pub fn label_swap(&mut self) -> J {
+        obj([
+            ("created", self.label_list(1)),
+            ("deleted", self.label_list(1)),
+        ])
+    }
+
+    /// The whole event at `ts` from what its family decided; the event's id is the last draw.
+    pub fn assemble(self, out: Outcome, ts: i64) -> Generated {
+        let id = self.rng.uuid();
+        let href = if out.system_href {
+            format!("/system_events/{id}")
+        } else {
+            format!("/orgs/{}/events/{id}", self.org)
+        };
+        let event = obj([
+            ("href", s(href.clone())),
+            ("timestamp", iso(ts)),
+            ("pce_fqdn", s(PCE_FQDN)),
+            ("created_by", out.created_by),
+            ("event_type", s(out.event_type)),
+            ("status", opt(out.status)),
+            ("severity", s(out.severity)),
+            ("action", out.action),
+            ("resource_changes", J::Arr(out.changes)),
+            ("notifications", J::Arr(out.notes)),
+            ("version", J::Int(2)),
+        ]);
+        let fields = Fields {
+            event_type: Some(out.event_type.to_string()),
+            status: out.status.map(str::to_string),
+            severity: Some(out.severity.to_string()),
+            pce_fqdn: Some(PCE_FQDN.to_string()),
+        };
+        Generated {
+            href,
+            fields,
+            event,
+        }
+    }
+}
