@@ -35,6 +35,11 @@ cp pkg-template/timeline.js pkg/web/timeline.js
 sed 's/^export function makeEventTimeline/function makeEventTimeline/' pkg-template/timeline.js > pkg/node/timeline.cjs
 printf '\nexports.makeEventTimeline = makeEventTimeline;\n' >> pkg/node/timeline.cjs
 ! grep -q '^export ' pkg/node/timeline.cjs
+# <pce-event-timeline>: the entry at the package root, its parts beside it, and its types.
+cp pkg-template/element.js pkg/element.js
+mkdir -p pkg/element
+cp pkg-template/element/*.js pkg/element/
+cp pkg-template/element.d.ts pkg/element.d.ts
 cp pkg-template/index.d.ts pkg/index.d.ts
 cp pkg-template/index.d.ts pkg/index.d.cts
 cp pkg-template/package.json pkg/package.json

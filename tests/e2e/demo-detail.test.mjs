@@ -66,10 +66,10 @@ test("the list works by keyboard: arrows move, Enter opens, Escape closes", asyn
   await page.keyboard.press("Enter");
   await page.waitForSelector("#detail:not([hidden])");
   assert.equal(await page.textContent("#detail-title"), "user.sign_in");
-  assert.equal(await page.evaluate(() => document.activeElement.id), "detail-close");
+  assert.equal(await page.evaluate(() => document.querySelector("pce-event-timeline").shadowRoot.activeElement?.id), "detail-close");
   await page.keyboard.press("Escape");
   await page.waitForSelector("#detail", { state: "hidden" });
-  assert.equal(await page.evaluate(() => document.activeElement.id), "list");
+  assert.equal(await page.evaluate(() => document.querySelector("pce-event-timeline").shadowRoot.activeElement?.id), "list");
   // The last fixture: a user-made rule with created/after values.
   await page.keyboard.press("End");
   await page.keyboard.press("Enter");
@@ -141,18 +141,23 @@ test("event data holding markup renders as text and runs nothing", async () => {
   await page.keyboard.press("Escape");
   await page.fill("#type", `${IMG}.create`);
   await page.press("#type", "Enter");
-  await page.waitForFunction(() => document.getElementById("chart").getAttribute("data-total") === "1");
+  await page.waitForFunction(() => document.querySelector("pce-event-timeline").shadowRoot.getElementById("chart").getAttribute("data-total") === "1");
   assert.equal(await page.textContent("#legend .legend-label"), `${IMG}.create`, "legend as text");
   await page.focus("#chart");
   await page.keyboard.press("End");
   await sleep(500);
-  const dom = await page.evaluate(() => ({
-    xss: window.__xss,
-    imgs: document.querySelectorAll("img").length,
-    inlineScripts: [...document.scripts].filter((s) => !s.src).length,
-    svgs: [...document.querySelectorAll("svg")].filter((s) => s.id !== "chart" && !s.classList.contains("brand-mark")).length,
-    handlers: [...document.querySelectorAll("*")].filter((e) => [...e.attributes].some((a) => a.name.startsWith("on"))).length,
-  }));
+  // The page and the element's shadow root, searched alike.
+  const dom = await page.evaluate(() => {
+    const root = document.querySelector("pce-event-timeline").shadowRoot;
+    const all = (sel) => [...document.querySelectorAll(sel), ...root.querySelectorAll(sel)];
+    return {
+      xss: window.__xss,
+      imgs: all("img").length,
+      inlineScripts: all("script").filter((s) => !s.src).length,
+      svgs: all("svg").filter((s) => s.id !== "chart" && !s.classList.contains("brand-mark")).length,
+      handlers: all("*").filter((e) => [...e.attributes].some((a) => a.name.startsWith("on"))).length,
+    };
+  });
   assert.deepEqual(dom, { xss: undefined, imgs: 0, inlineScripts: 0, svgs: 0, handlers: 0 });
   await assertClean(page, assert);
 });

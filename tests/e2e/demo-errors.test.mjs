@@ -2,7 +2,9 @@
 // shows its progress and can be cancelled.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startDemoSim, launch, openPage, ready, chartState, shot, assertClean, sleep } from "./demo-lib.mjs";
+import { join } from "node:path";
+import { startDemoSim, launch, openPage, ready, chartState, shot, assertClean, sleep, ROOT } from "./demo-lib.mjs";
+import { spawnSim, API_KEY, API_SECRET } from "../js/sim.mjs";
 
 let sim;
 let browser;
@@ -102,7 +104,7 @@ test("the asynchronous collection: progress while the job runs, then every event
   await sim.clearFaults();
   await page.goto(`${sim.url}/?range=30d`);
   await page.waitForSelector("#progress:not([hidden])");
-  await page.waitForFunction(() => /asynchronous job/.test(document.getElementById("progress-detail").textContent));
+  await page.waitForFunction(() => /asynchronous job/.test(document.querySelector("pce-event-timeline")?.shadowRoot.getElementById("progress-detail").textContent ?? ""));
   assert.match(await page.textContent("#progress-title"), /Collecting 12,\d{3} events/);
   await sleep(1200);
   assert.match(await page.textContent("#progress-detail"), /asynchronous job · .+ · \d+\.\d s/);
@@ -119,7 +121,7 @@ test("the asynchronous collection: progress while the job runs, then every event
 
 test("the asynchronous collection can be cancelled", async () => {
   await page.goto(`${sim.url}/?range=30d&severity=info`);
-  await page.waitForFunction(() => /asynchronous job/.test(document.getElementById("progress-detail").textContent));
+  await page.waitForFunction(() => /asynchronous job/.test(document.querySelector("pce-event-timeline")?.shadowRoot.getElementById("progress-detail").textContent ?? ""));
   await sleep(800);
   await page.click("#cancel");
   const b = await banner();
@@ -147,4 +149,23 @@ test("async_job_failed: the PCE's job failed", async () => {
   await shot(page, "demo-error-job-failed");
   await sim.clearFaults();
   await assertClean(page, assert, { allow: [/Failed to load resource/] });
+});
+
+test("without the package (no --pkg), the page says how to get it", async () => {
+  const { child, url } = await spawnSim(["--listen", "127.0.0.1:0", "--org", "1", "--api-key", API_KEY,
+    "--api-secret", API_SECRET, "--www", join(ROOT, "www"), "--rate-limit", "0"]);
+  try {
+    const other = await openPage(browser);
+    await other.goto(url);
+    const b = await other.waitForSelector('.banner[data-scope="config"]');
+    assert.equal(await b.getAttribute("data-kind"), "package");
+    assert.match(await b.textContent(), /did not load.*make pkg/s);
+    assert.equal(await other.textContent("#source"), "Package missing");
+    await assertClean(other, assert, { allow: [/Failed to load resource: the server responded with a status of 404/, /element\.js/] });
+    await other.close();
+  } finally {
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGTERM");
+    await exited;
+  }
 });

@@ -46,6 +46,19 @@ export async function startDemoSim(extraArgs = []) {
   return new DemoSim(child, url, pkg);
 }
 
+/** Starts pce-sim like startDemoSim, serving another folder of pages at / (the element's fixtures). */
+export async function startPagesSim(www, extraArgs = []) {
+  const pkg = await copyPkg();
+  const args = [
+    "--listen", "127.0.0.1:0", "--control", "--org", "1",
+    "--api-key", API_KEY, "--api-secret", API_SECRET,
+    "--www", www, "--pkg", pkg, "--rate-limit", "0",
+    ...extraArgs,
+  ];
+  const { child, url } = await spawnSim(args);
+  return new DemoSim(child, url, pkg);
+}
+
 export class DemoSim {
   constructor(child, url, pkg) { Object.assign(this, { child, url, pkg }); }
 
@@ -82,6 +95,31 @@ export class DemoSim {
     });
     if (!res.ok) throw new Error(`count: ${res.status} ${await res.text()}`);
     return Number(res.headers.get("x-total-count"));
+  }
+
+  /**
+   * count() with the filters of issue 10 too: createdBy (created_by), pceFqdn (pce_fqdn) and
+   * several event types, whose counts add up (an event has one type).
+   */
+  async countWith({ eventType, createdBy, pceFqdn, ...rest } = {}) {
+    const types = Array.isArray(eventType) ? eventType : [eventType];
+    let total = 0;
+    for (const type of types) {
+      const q = new URLSearchParams({ max_results: "0" });
+      if (type) q.set("event_type", type);
+      if (rest.severity) q.set("severity", rest.severity);
+      if (rest.status) q.set("status", rest.status);
+      if (createdBy) q.set("created_by", createdBy);
+      if (pceFqdn) q.set("pce_fqdn", pceFqdn);
+      if (rest.since) q.set("timestamp[gte]", rest.since);
+      if (rest.until) q.set("timestamp[lte]", rest.until);
+      const res = await fetch(`${this.url}/api/v2/orgs/1/events?${q}`, {
+        headers: { authorization: AUTH, accept: "application/json" },
+      });
+      if (!res.ok) throw new Error(`count: ${res.status} ${await res.text()}`);
+      total += Number(res.headers.get("x-total-count"));
+    }
+    return total;
   }
 
   async stop() {
@@ -129,18 +167,20 @@ export async function openPage(browser) {
   return page;
 }
 
-/** Waits until the page has drawn a chart for the view and is not loading. */
+/** Waits until the page's <pce-event-timeline> has drawn a chart for the view and is not loading. */
 export async function ready(page, { timeout = 30000 } = {}) {
   await page.waitForFunction(() => {
-    const svg = document.getElementById("chart");
-    return svg?.hasAttribute("data-total") && document.getElementById("progress").hidden;
+    const el = document.querySelector("pce-event-timeline");
+    const svg = el?.shadowRoot?.getElementById("chart");
+    return svg?.hasAttribute("data-total") && !el.loading && el.shadowRoot.getElementById("progress").hidden;
   }, null, { timeout });
 }
 
-/** What the chart shows: its total, its range and the sum of its bars. */
+/** What the chart shows (inside the element's shadow root): its total, its range and the sum of its bars. */
 export function chartState(page) {
   return page.evaluate(() => {
-    const svg = document.getElementById("chart");
+    const root = document.querySelector("pce-event-timeline").shadowRoot;
+    const svg = root.getElementById("chart");
     const bars = [...svg.querySelectorAll(".bucket")].map((g) => Number(g.getAttribute("data-total")));
     return {
       total: Number(svg.getAttribute("data-total")),
@@ -148,15 +188,15 @@ export function chartState(page) {
       buckets: bars.length,
       since: svg.getAttribute("data-since"),
       until: svg.getAttribute("data-until"),
-      listCount: document.getElementById("list-count").textContent,
-      legend: [...document.querySelectorAll("#legend .legend-label")].map((e) => e.textContent),
+      listCount: root.getElementById("list-count").textContent,
+      legend: [...root.querySelectorAll("#legend .legend-label")].map((e) => e.textContent),
     };
   });
 }
 
-/** The rendered rows of the list (only the visible ones exist). */
+/** The rendered rows of the element's list (only the visible ones exist). */
 export function visibleRows(page) {
-  return page.evaluate(() => [...document.querySelectorAll("#list .row:not([hidden])")]
+  return page.evaluate(() => [...document.querySelector("pce-event-timeline").shadowRoot.querySelectorAll("#list .row:not([hidden])")]
     .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
     .map((r) => ({
       index: Number(r.dataset.index),

@@ -46,13 +46,13 @@ test("the live toggle follows new events: an injected event appears within two i
 
   const injectedAt = Date.now();
   await sim.inject({ events: [liveEvent(1, "live-test-host-1")] });
-  await page.waitForFunction(() => [...document.querySelectorAll("#list .row:not([hidden]) .who-name")]
+  await page.waitForFunction(() => [...document.querySelector("pce-event-timeline").shadowRoot.querySelectorAll("#list .row:not([hidden]) .who-name")]
     .some((e) => e.textContent === "live-test-host-1"), null, { timeout: 2 * INTERVAL_MS + 1500 });
   const took = Date.now() - injectedAt;
   assert.ok(took <= 2 * INTERVAL_MS + 1500, `shown after ${took} ms`);
   const rows = await visibleRows(page);
   assert.equal(rows[0].who, "live-test-host-1", "the new event is at the top");
-  assert.equal(await page.evaluate(() => document.querySelector("#row-0").classList.contains("fresh")), true);
+  assert.equal(await page.evaluate(() => document.querySelector("pce-event-timeline").shadowRoot.querySelector("#row-0").classList.contains("fresh")), true);
   const afterOne = await chartState(page);
   assert.equal(afterOne.total, await sim.count({ since: afterOne.since, until: afterOne.until }), "the chart counts it");
   assert.ok(Date.parse(afterOne.until) >= Date.parse(before.until), "the window moves on");
@@ -61,9 +61,9 @@ test("the live toggle follows new events: an injected event appears within two i
 
   // Two more, one poll later: both arrive, once each.
   await sim.inject({ events: [liveEvent(2, "live-test-host-2"), liveEvent(3, "live-test-host-3")] });
-  await page.waitForFunction(() => document.querySelector("#row-0 .who-name")?.textContent.startsWith("live-test-host-")
-    && document.querySelector("#row-1 .who-name")?.textContent.startsWith("live-test-host-")
-    && document.querySelector("#row-2 .who-name")?.textContent.startsWith("live-test-host-"), null, { timeout: 2 * INTERVAL_MS + 1500 });
+  await page.waitForFunction(() => document.querySelector("pce-event-timeline").shadowRoot.querySelector("#row-0 .who-name")?.textContent.startsWith("live-test-host-")
+    && document.querySelector("pce-event-timeline").shadowRoot.querySelector("#row-1 .who-name")?.textContent.startsWith("live-test-host-")
+    && document.querySelector("pce-event-timeline").shadowRoot.querySelector("#row-2 .who-name")?.textContent.startsWith("live-test-host-"), null, { timeout: 2 * INTERVAL_MS + 1500 });
   await sleep(INTERVAL_MS + 500);
   const names = (await visibleRows(page)).map((r) => r.who).filter((w) => w.startsWith("live-test-host-"));
   assert.deepEqual(names.sort(), ["live-test-host-1", "live-test-host-2", "live-test-host-3"]);

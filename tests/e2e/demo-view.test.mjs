@@ -25,14 +25,15 @@ const fmt = (n) => n.toLocaleString("en-US");
 /** Waits for a new view after an action: the chart's range or total attributes change. */
 async function afterChange(action) {
   const before = await page.evaluate(() => {
-    const svg = document.getElementById("chart");
+    const svg = document.querySelector("pce-event-timeline").shadowRoot.getElementById("chart");
     return `${svg.getAttribute("data-since")}|${svg.getAttribute("data-until")}|${svg.getAttribute("data-total")}|${location.search}`;
   });
   await action();
   await page.waitForFunction((prev) => {
-    const svg = document.getElementById("chart");
+    const el = document.querySelector("pce-event-timeline");
+    const svg = el.shadowRoot.getElementById("chart");
     const now = `${svg.getAttribute("data-since")}|${svg.getAttribute("data-until")}|${svg.getAttribute("data-total")}|${location.search}`;
-    return now !== prev && document.getElementById("progress").hidden;
+    return now !== prev && !el.loading;
   }, before, { timeout: 30000 });
   await ready(page);
 }
@@ -57,7 +58,7 @@ test("loads the last 24 hours with no set-up; bars equal pce-sim's counts", asyn
   assert.match(await page.textContent("#source"), /Simulated PCE · org 1/);
   // One bar checked on its own, against a direct count of its bucket.
   const bucket = await page.evaluate(() => {
-    const svg = document.getElementById("chart");
+    const svg = document.querySelector("pce-event-timeline").shadowRoot.getElementById("chart");
     const gs = [...svg.querySelectorAll(".bucket")];
     const g = gs[Math.floor(gs.length / 2)];
     return { start: g.getAttribute("data-start"), total: Number(g.getAttribute("data-total")), ms: Number(svg.getAttribute("data-bucket-ms")) };
@@ -123,14 +124,14 @@ test("range presets and grouping", async () => {
   assert.equal(Date.parse(st.until) - Date.parse(st.since), 7 * 86400e3);
   // Grouping by event type redraws from memory with the same total.
   await page.selectOption("#group", "event_type");
-  await page.waitForFunction(() => document.querySelector("#legend .legend-label")?.textContent.includes("."));
+  await page.waitForFunction(() => document.querySelector("pce-event-timeline").shadowRoot.querySelector("#legend .legend-label")?.textContent.includes("."));
   const grouped = await chartState(page);
   assert.equal(grouped.total, st.total);
   assert.ok(grouped.legend.some((l) => /^[a-z_]+\.[a-z_]+$/.test(l)), `event types in the legend: ${grouped.legend}`);
   assert.match(page.url(), /group=event_type/);
   await shot(page, "demo-7d-by-type");
   await page.selectOption("#group", "status");
-  await page.waitForFunction(() => document.querySelector("#legend")?.textContent.includes("failure"));
+  await page.waitForFunction(() => document.querySelector("pce-event-timeline").shadowRoot.querySelector("#legend")?.textContent.includes("failure"));
   const byStatus = await chartState(page);
   assert.equal(byStatus.total, st.total);
   assert.ok(byStatus.legend.includes("success") && byStatus.legend.includes("failure"), `statuses: ${byStatus.legend}`);
@@ -206,4 +207,40 @@ test("hovering a bar shows its counts", async () => {
   assert.ok(text.includes(total.toLocaleString("en-US")), `tooltip "${text}" shows ${total}`);
   await shot(page, "demo-tooltip");
   await assertClean(page, assert);
+});
+
+test("a legend item filters the demo by its group, in the filter bar and the URL", async () => {
+  await afterChange(() => page.click("#reset"));
+  await afterChange(() => page.locator("#legend button.legend-item", { hasText: "err" }).click());
+  assert.equal(await page.inputValue("#severity"), "err");
+  assert.match(page.url(), /[?&]severity=err\b/);
+  await expectMatches({ severity: "err" });
+  await afterChange(() => page.selectOption("#severity", ""));
+});
+
+test("embed.html: two elements in a host page, in its palette, under the demo's policy", async () => {
+  const other = await openPage(browser);
+  await other.goto(`${sim.url}/embed.html`);
+  await other.waitForFunction(() => [...document.querySelectorAll("pce-event-timeline")]
+    .every((el) => el.shadowRoot?.getElementById("chart").hasAttribute("data-total") && !el.loading), null, { timeout: 30000 });
+  const shown = await other.evaluate(() => Object.fromEntries([...document.querySelectorAll("pce-event-timeline")].map((el) => {
+    const root = el.shadowRoot;
+    const svg = root.getElementById("chart");
+    const fill = (sel) => { const e = root.querySelector(sel); return e ? getComputedStyle(e).fill : null; };
+    return [el.id, {
+      total: Number(svg.getAttribute("data-total")), since: svg.getAttribute("data-since"), until: svg.getAttribute("data-until"),
+      bucketMs: Number(svg.getAttribute("data-bucket-ms")), failure: fill(".bar.st-failure"), err: fill(".bar.sev-err"),
+      panel: getComputedStyle(root.querySelector(".chart-card")).backgroundColor,
+    }];
+  })));
+  assert.equal(shown.week.total, await sim.count({ since: shown.week.since, until: shown.week.until }));
+  assert.equal(shown.week.bucketMs, 6 * 3600e3, "bucket=6h");
+  assert.equal(shown.day.total, await sim.count({ since: shown.day.since, until: shown.day.until, severity: "err" }));
+  // The page's palette (embed.css), not the element's defaults.
+  assert.equal(shown.week.failure, "rgb(209, 73, 91)");
+  assert.equal(shown.day.err, "rgb(209, 73, 91)");
+  assert.equal(shown.day.panel, "rgb(255, 253, 248)");
+  await shot(other, "demo-embed");
+  await assertClean(other, assert);
+  await other.close();
 });

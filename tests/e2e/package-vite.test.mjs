@@ -1,4 +1,4 @@
-// A Vite 7 production build of a page that imports "illumio-events" by name, installed from the
+// A Vite 7 production build of a page that imports "illumio-events" and "illumio-events/element" by name, installed from the
 // packed tarball into a scratch app; pce-sim serves dist/ and headless Chromium runs it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -62,4 +62,31 @@ test("the built page queried the simulator through /pce with no init() and no er
   const head = await sim.rawGet(`/orgs/${sim.org}/events?max_results=0`);
   assert.equal(results.total, Number(head.headers.get("x-total-count")));
   assert.deepEqual(results.missing, { isPceError: true, kind: "http", status: 404 });
+});
+
+test("the built page renders <pce-event-timeline> with the simulator's counts", async () => {
+  const { page } = run;
+  await page.waitForFunction(() => {
+    const el = document.querySelector("pce-event-timeline");
+    return el?.shadowRoot?.getElementById("chart")?.hasAttribute("data-total") && !el.loading;
+  }, null, { timeout: 30000 });
+  const shown = await page.evaluate(() => {
+    const root = document.querySelector("pce-event-timeline").shadowRoot;
+    const svg = root.getElementById("chart");
+    return {
+      total: Number(svg.getAttribute("data-total")),
+      bars: svg.querySelectorAll(".bucket").length,
+      rows: root.querySelectorAll("#list .row:not([hidden])").length,
+      sheets: root.adoptedStyleSheets.length,
+    };
+  });
+  const q = "timestamp%5Bgte%5D=2026-11-19T12:00:00.000Z&timestamp%5Blte%5D=2026-11-20T12:00:00.000Z";
+  const head = await sim.rawGet(`/orgs/${sim.org}/events?max_results=0&${q}`);
+  const expected = Number(head.headers.get("x-total-count"));
+  assert.ok(expected > 20, `a day of seeded events (${expected})`);
+  assert.equal(shown.total, expected);
+  // 15-minute bars over the day, and one for the inclusive end instant.
+  assert.equal(shown.bars, 97);
+  assert.ok(shown.rows > 5, "the list is drawn");
+  assert.equal(shown.sheets, 1);
 });

@@ -80,6 +80,24 @@ test("a bundler consumer (esnext, moduleResolution bundler, DOM) type-checks aga
   assertCompiles(compile("bundler", { type: "module", compilerOptions }), "index.d.ts");
 });
 
+test("a dashboard using <pce-event-timeline> (bundler, DOM) type-checks against element.d.ts", () => {
+  const source = readFileSync(new URL("./consumer/element.ts", import.meta.url), "utf8");
+  const compilerOptions = { module: "esnext", moduleResolution: "bundler", lib: ["es2022", "dom"], types: [] };
+  const result = compile("element", { type: "module", compilerOptions, source });
+  assert.equal(result.diagnostics, "", "tsc reported errors");
+  assert.equal(result.status, 0);
+  assert.ok(result.files.includes(realpathSync(join(installed, "element.d.ts"))), "illumio-events/element did not resolve to element.d.ts");
+  // Without the directive, credentials in the element's config are an error.
+  const withKey = source.replace("// @ts-expect-error a page must never hold a key: apiKey is refused by the types too\n", "");
+  assert.notEqual(withKey, source);
+  const negative = compile("element-negative", { type: "module", compilerOptions, source: withKey });
+  assert.notEqual(negative.status, 0);
+  // apiKey and apiSecret are typed `never`, so the strings given are the errors, on that one line.
+  const line = withKey.split("\n").findIndex((l) => l.includes('apiKey: "api_x"')) + 1;
+  assert.match(negative.diagnostics, /error TS2322: Type 'string' is not assignable to type 'undefined'/);
+  assert.deepEqual([...new Set([...negative.diagnostics.matchAll(/usage\.ts\((\d+),/g)].map((m) => Number(m[1])))], [line]);
+});
+
 test("the compile fails when the consumer misuses the API (the check has teeth)", () => {
   // Without its directive, a misspelt option must be an error naming the option.
   const source = usage.replace("// @ts-expect-error a misspelt option: eventType\n", "");
@@ -96,7 +114,7 @@ test("the shipped index.d.ts and index.d.cts contain no `any` and export every n
     "queryEvents", "countEvents", "getEvent", "isPceError",
     "WatchQuery", "WatchOptions", "watchEvents", "TimelineOptions", "Timeline", "eventTimeline",
   ];
-  for (const name of ["index.d.ts", "index.d.cts"]) {
+  for (const name of ["index.d.ts", "index.d.cts", "element.d.ts"]) {
     const text = readFileSync(join(installed, name), "utf8");
     const file = ts.createSourceFile(name, text, ts.ScriptTarget.ES2022, true);
     const anys = [];
@@ -118,6 +136,10 @@ test("the shipped index.d.ts and index.d.cts contain no `any` and export every n
     const scanner = ts.createScanner(ts.ScriptTarget.ES2022, true, ts.LanguageVariant.Standard, text);
     for (let t = scanner.scan(); t !== ts.SyntaxKind.EndOfFileToken; t = scanner.scan()) {
       assert.notEqual(scanner.getTokenText(), "any", `${name} has an \`any\` token`);
+    }
+    if (name === "element.d.ts") {
+      assert.ok(text.includes('"pce-event-timeline": PceEventTimelineElement;'), "the tag is in HTMLElementTagNameMap");
+      continue;
     }
     assert.deepEqual(contract.filter((n) => !exported.has(n)), [], `${name} lacks exports of the contract`);
   }

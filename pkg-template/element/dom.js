@@ -1,5 +1,5 @@
-// Small DOM helpers. Event data only ever reaches the page as text nodes or
-// as values of plain attributes (title, aria-*, data-*), never as markup.
+// Small DOM helpers of <pce-event-timeline>, also used by the demo page. Event data only ever
+// reaches the page as text nodes or as values of plain attributes (title, aria-*, data-*), never as markup.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -28,8 +28,7 @@ export function s(tag, props, ...children) {
   return build(document.createElementNS(SVG_NS, tag), props, children);
 }
 
-export const $ = (id) => document.getElementById(id);
-
+/** Removes every child of an element and returns it. */
 export function clear(el) {
   el.replaceChildren();
   return el;
@@ -37,8 +36,11 @@ export function clear(el) {
 
 // ---- time ----
 
+// One zone for the whole page: the demo's UTC toggle and every element's time-zone attribute set it.
 let utc = false;
+/** Shows times in UTC (true) or local time (false). */
 export function setUtc(on) { utc = on; }
+/** Whether times are shown in UTC. */
 export function isUtc() { return utc; }
 
 const pad = (n, w = 2) => String(n).padStart(w, "0");
@@ -69,6 +71,7 @@ export function fmtTick(ms, stepMs, spanMs) {
   return p.h === 0 && p.mi === 0 ? day : `${day} ${hm}`;
 }
 
+/** "UTC" or "local time". */
 export function zoneLabel() { return utc ? "UTC" : "local time"; }
 
 /** The value of a datetime-local input for an instant, in the chosen zone. */
@@ -85,6 +88,7 @@ export function fromInputValue(value) {
   return utc ? Date.UTC(y, mo - 1, d, hh, mi, ss) : new Date(y, mo - 1, d, hh, mi, ss).getTime();
 }
 
+/** "15 minutes", "2 days": a duration in words. */
 export function fmtDuration(ms) {
   if (ms < 60000) return `${Math.round(ms / 1000)} s`;
   const units = [[604800000, "week"], [86400000, "day"], [3600000, "hour"], [60000, "minute"]];
@@ -99,10 +103,12 @@ export function fmtDuration(ms) {
   return `${Math.round(ms / 60000)} minutes`;
 }
 
+/** 12,345. */
 export const fmtCount = (n) => n.toLocaleString("en-US");
 
 // ---- event fields ----
 
+/** The PCE's severities, most urgent first. */
 export const SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
 
 /** A class-name-safe token for a value (classes are chosen from fixed sets, never from data). */
@@ -129,6 +135,7 @@ export function creator(ev) {
   return [kind, kind];
 }
 
+/** A value as text: strings as they are, null as —, the rest as JSON. */
 export function str(v) {
   if (v === null || v === undefined) return "—";
   if (typeof v === "string") return v;

@@ -1,7 +1,7 @@
-// The timeline chart: stacked SVG bars from an eventTimeline() result, with a
-// hover/keyboard tooltip, drag-to-zoom and click-to-zoom.
+// The timeline chart of <pce-event-timeline>: stacked SVG bars from an eventTimeline() result,
+// with a hover/keyboard tooltip, drag-to-zoom and click-to-zoom.
 
-import { h, s, clear, fmtTick, fmtDateTime, fmtDuration, fmtCount, SEVERITIES } from "./dom.js";
+import { h, s, clear, fmtTick, fmtDateTime, fmtDuration, fmtCount, isUtc, SEVERITIES } from "./dom.js";
 
 const MARGIN = { top: 10, right: 12, bottom: 26, left: 48 };
 const MAX_SERIES = 8; // categorical colours; the rest are summed as "other"
@@ -50,9 +50,10 @@ function niceStep(max, ticks) {
   return Math.ceil(10 * p);
 }
 
+/** The stacked bar chart, its legend and tooltip, drawn into elements the caller owns. */
 export class Chart {
-  constructor({ svg, wrap, tooltip, empty, legend, onZoom, onZoomOut, onPick }) {
-    Object.assign(this, { svg, wrap, tooltip, empty, legend, onZoom, onZoomOut, onPick });
+  constructor({ svg, wrap, tooltip, empty, legend, onZoom, onZoomOut, onPick, canPick }) {
+    Object.assign(this, { svg, wrap, tooltip, empty, legend, onZoom, onZoomOut, onPick, canPick });
     this.data = null;
     this.active = -1;
     this.drag = null;
@@ -170,18 +171,18 @@ export class Chart {
     this.hover = s("rect", { class: "hover-band", x: 0, y: MARGIN.top, width: 0, height: g.plotH, visibility: "hidden" });
     this.sel = s("rect", { class: "selection", x: 0, y: MARGIN.top, width: 0, height: g.plotH, visibility: "hidden" });
     svg.append(this.hover, this.sel);
-    if (this.active >= 0 && document.activeElement === this.svg) this.showTip(this.active);
+    if (this.active >= 0 && this.svg.getRootNode().activeElement === this.svg) this.showTip(this.active);
   }
 
   zoneOffset(t) {
-    return document.documentElement.dataset.tz === "utc" ? 0 : -new Date(t).getTimezoneOffset() * 60e3;
+    return isUtc() ? 0 : -new Date(t).getTimezoneOffset() * 60e3;
   }
 
   drawLegend() {
     const { series, view } = this.data;
     const ul = clear(this.legend);
     for (const se of series) {
-      const pickable = se.keys.length === 1 && view.groupBy !== "created_by";
+      const pickable = this.onPick && se.keys.length === 1 && (this.canPick?.(view.groupBy, se.keys[0]) ?? true);
       const body = [
         h("span", { class: `swatch ${se.cls}`, "aria-hidden": "true" }),
         h("span", { class: "legend-label" }, se.label),

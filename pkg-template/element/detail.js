@@ -1,4 +1,4 @@
-// The detail panel of one event: who, what, where, how, notifications, raw JSON.
+// The detail panel of <pce-event-timeline> for one event: who, what, where, how, notifications, raw JSON.
 // Every value is set as text.
 
 import { h, clear, fmtDateTime, zoneLabel, creator, sevClass, str } from "./dom.js";
@@ -55,6 +55,7 @@ function resourceName(resource) {
   return [kind, str(r.name ?? r.username ?? r.hostname ?? r.value ?? r.href ?? "")];
 }
 
+/** Fills the panel's kicker, title and body with one event, every value as text. */
 export function renderDetail(ev, { kicker, title, body, onCopy }) {
   const t = Date.parse(ev.timestamp);
   kicker.textContent = ev.pce_fqdn ? `${str(ev.pce_fqdn)}` : "event";

@@ -1,4 +1,4 @@
-// The event list: newest first, virtualised (only the rows in view exist in the DOM),
+// The event list of <pce-event-timeline>: newest first, virtualised (only the rows in view exist in the DOM),
 // so 100000 events scroll as smoothly as 100. Keyboard: ↑ ↓ PgUp PgDn Home End, Enter opens.
 
 import { h, fmtDateTime, creator, kindLabel, sevClass, str } from "./dom.js";
@@ -9,6 +9,7 @@ const FRESH_MS = 4000;
 
 const STATUS_CLASS = { success: "st-success", failure: "st-failure" };
 
+/** The virtualised list of events, drawn into a viewport element the caller owns. */
 export class EventList {
   constructor({ viewport, spacer, empty, onOpen }) {
     Object.assign(this, { viewport, spacer, empty, onOpen });
