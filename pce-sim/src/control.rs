@@ -26,8 +26,9 @@ pub const MAX_GENERATE: usize = 100_000;
 /// The most events the store may hold after an injection.
 pub const MAX_STORED: usize = 2_000_000;
 
-/// Why a control request is refused before it is read, if it is.
-fn refusal(app: &App, req: &Request) -> Option<Response> {
+/// Why a control request is refused, if it is: checked on the head before any body is
+/// read, and again with the body.
+pub fn refusal(app: &App, req: &Request) -> Option<Response> {
     let forbidden = |why: &str| Some(Response::error(403, "forbidden", why));
     if req.header("origin").is_some() {
         return forbidden("control requests from a web page (with an Origin header) are refused");

@@ -46,6 +46,9 @@ pub const MAX_HEADERS: usize = 100;
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// File descriptors kept free of connections (the listener, files served, the upstream).
 const FD_RESERVE: usize = 64;
+/// The most connections open at once, whatever the descriptor limit: with `MAX_HEAD`, it
+/// bounds what unfinished request heads can hold (4096 × 64 KiB = 256 MiB).
+pub const MAX_CONNECTIONS: usize = 4096;
 /// Bytes per chunk of a streamed (proxied) body, and chunks buffered ahead.
 const STREAM_CHUNK: usize = 64 * 1024;
 const STREAM_AHEAD: usize = 4;
@@ -53,7 +56,9 @@ const STREAM_AHEAD: usize = 4;
 /// Accepts connections until the process ends.
 pub async fn run(app: Arc<App>, listener: TcpListener) {
     let conns = Arc::new(Connections::new(
-        fd_limit().saturating_sub(FD_RESERVE).max(16),
+        fd_limit()
+            .saturating_sub(FD_RESERVE)
+            .clamp(16, MAX_CONNECTIONS),
     ));
     loop {
         match listener.accept().await {
@@ -242,6 +247,16 @@ async fn respond(
     }
     if has_body {
         if takes_body(&app, &request.path, peer) {
+            if let Some(refused) = app.control_refusal(&request) {
+                return Ok(finish(
+                    refused,
+                    Delivery::Normal,
+                    true,
+                    head_only,
+                    None,
+                    busy,
+                ));
+            }
             let limit = crate::control::MAX_BODY;
             if declared.is_some_and(|n| n > limit as u64) {
                 return Ok(refuse(413, "Request body too large", head_only, busy));

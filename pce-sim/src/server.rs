@@ -395,6 +395,17 @@ impl App {
         }
     }
 
+    /// Why a control request with a body is refused on its head alone (its Host, its token,
+    /// its page headers, its type), so that no body is read for anyone but the harness.
+    pub fn control_refusal(&self, req: &Request) -> Option<Response> {
+        let refused = if !self.host_ok(req) {
+            Some(misdirected_response())
+        } else {
+            control::refusal(self, req)
+        };
+        refused.map(static_files::harden_missing)
+    }
+
     /// Answers one request; every answer carries the hardening headers.
     pub fn handle(&self, req: &Request) -> Outcome {
         match self.handle_inner(req) {
@@ -521,14 +532,15 @@ pub fn cors_headers() -> Vec<(String, String)> {
     .collect()
 }
 
-fn misdirected() -> Outcome {
-    Outcome::Respond(
-        Response::text(
-            421,
-            "Misdirected request: the Host header does not name this server.",
-        ),
-        Delivery::Normal,
+fn misdirected_response() -> Response {
+    Response::text(
+        421,
+        "Misdirected request: the Host header does not name this server.",
     )
+}
+
+fn misdirected() -> Outcome {
+    Outcome::Respond(misdirected_response(), Delivery::Normal)
 }
 
 fn pce_config(app: &App, req: &Request) -> Response {

@@ -160,6 +160,20 @@ fn control_sizes_are_capped() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    // Without the token, a body is never even read: the refusal comes on the head alone.
+    let mut stream = TcpStream::connect(&sim.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let head = format!(
+        "POST /_sim/events HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Content-Length: 1000000\r\n\r\n",
+        sim.addr
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
     for _ in 0..1000 {
         let r = sim.control(
             "POST",
