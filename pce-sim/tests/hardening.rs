@@ -390,3 +390,53 @@ fn the_log_is_bounded_and_keeps_only_this_servers_requests() {
     );
     assert_eq!(log[0]["query"].as_str().unwrap().len(), 4096, "clipped");
 }
+
+#[test]
+fn a_large_upstream_body_is_streamed_not_held() {
+    let upstream = start(&["--api-key", "api_up", "--api-secret", "up-secret"]);
+    let front = start(&[
+        "--upstream",
+        &upstream.url,
+        "--insecure-upstream",
+        "--upstream-key",
+        "api_up",
+        "--upstream-secret",
+        "up-secret",
+    ]);
+    let rss = |pid: u32| -> u64 {
+        let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    let bytes = 64_000_000;
+    upstream.fault(json!({"kind": "big_body", "path": "/api/", "bytes": bytes}));
+    let before = rss(front.pid());
+    let mut stream = TcpStream::connect(&front.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    let head = format!(
+        "GET /pce/api/v2/orgs/1/events HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        front.addr
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    // Read slowly: a proxy that held the whole body would hold it while this client lags.
+    let (mut got, mut peak) = (0usize, before);
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = stream.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        got += n;
+        if got % (8 << 20) < n {
+            peak = peak.max(rss(front.pid()));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+    assert!(got > bytes, "the whole body came through: {got}");
+    assert!(
+        peak.saturating_sub(before) < 16 * 1024,
+        "the proxy's RSS went from {before} KiB to {peak} KiB for a {bytes}-byte body"
+    );
+}
