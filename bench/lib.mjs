@@ -67,6 +67,8 @@ export async function startSim(extra = []) {
   child.removeAllListeners("exit");
   return {
     url,
+    /** The control token of the ready line, for `X-Pce-Sim-Token` on /_sim/ requests. */
+    token: /control-token ([0-9a-f]+)/.exec(line)?.[1],
     pid: child.pid,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -2,7 +2,7 @@
 # `make demo`: serves the demo page (www/) and the package (pkg/) with pce-sim on 127.0.0.1.
 #   make demo                      a simulated PCE: 30 days of seeded events, a few new ones a minute
 #   PCE_URL=https://pce.example.com:8443 PCE_ORG=1 PCE_API_KEY=api_... PCE_API_SECRET=... \
-#     [PCE_CA_FILE=ca.pem] make demo
+#     [PCE_CA_FILE=ca.pem] [PCE_INSECURE_UPSTREAM=1] make demo
 #                                  pce-sim as a proxy to a real PCE, adding the credentials itself
 # PORT (default 8080) picks the port. The page never sees a credential.
 set -euo pipefail
@@ -30,13 +30,16 @@ if [[ -n "${PCE_URL:-}" ]]; then
   export PCE_SIM_UPSTREAM_SECRET="$PCE_API_SECRET"
   args+=(--org "$org" --upstream "$PCE_URL" --upstream-key "$PCE_API_KEY")
   [[ -n "${PCE_CA_FILE:-}" ]] && args+=(--upstream-ca "$PCE_CA_FILE")
+  # An http:// PCE sends the key in clear: pce-sim refuses it unless asked, and warns.
+  [[ "${PCE_INSECURE_UPSTREAM:-}" == 1 ]] && args+=(--insecure-upstream)
   what="a proxy to the PCE at ${PCE_URL%%\?*}, org $org"
 else
   args+=(--events 20000 --days 30 --live-per-minute 6)
   what="a simulated PCE, org 1: 20000 events over 30 days, about 6 new ones a minute"
 fi
 
-# pce-sim's ready line also names its own simulator credentials; show the URL instead.
+# pce-sim's ready line also names its own simulator credentials (and, with --control, its control
+# token, which demo.sh never asks for); show the URL instead.
 "$SIM" "${args[@]}" | while IFS= read -r line; do
   if [[ "$line" =~ ^pce-sim\ ready\ at\ (http://[^ ]+) ]]; then
     url="${BASH_REMATCH[1]%/}/"

@@ -39,16 +39,34 @@ pub fn handle(app: &App, req: &Request, rest: &str, caller: Caller) -> Response 
     }
     let key = match caller {
         Caller::Demo => app.cfg.api_key.clone(),
-        Caller::Basic => match authenticate(app, req) {
-            Some(key) => key,
-            None => {
+        Caller::Basic => {
+            // Failed logins count per peer address: the key is the attacker's to choose.
+            let peer = req.peer.ip().to_string();
+            let blocked = app.login_failures().full(&peer);
+            if let Err(wait) = blocked {
                 return Response::error(
-                    401,
-                    "authentication_failed",
-                    "Authentication failed: send a valid API key and secret with HTTP Basic authentication",
+                    429,
+                    "too_many_requests_error",
+                    "Too many failed logins from this address: wait before trying again",
                 )
+                .with("Retry-After", wait.to_string());
             }
-        },
+            match authenticate(app, req) {
+                Some(key) => key,
+                None => {
+                    // Only a guess counts (a request without credentials guesses nothing); the
+                    // count stops at the limit, so the window never grows past it.
+                    if req.header("authorization").is_some() {
+                        let _ = app.login_failures().check(&peer);
+                    }
+                    return Response::error(
+                        401,
+                        "authentication_failed",
+                        "Authentication failed: send a valid API key and secret with HTTP Basic authentication",
+                    );
+                }
+            }
+        }
     };
     let allowed = app.limiter().check(&key);
     if let Err(wait) = allowed {
@@ -137,7 +155,10 @@ fn authenticate(app: &App, req: &Request) -> Option<String> {
     }
     let decoded = String::from_utf8(base64_decode(token.trim())?).ok()?;
     let (user, secret) = decoded.split_once(':')?;
-    (user == app.cfg.api_key && secret == app.cfg.api_secret).then(|| user.to_string())
+    // Both compared, each in constant time, so the time taken tells nothing of either.
+    let key_ok = crate::secure::same(user.as_bytes(), app.cfg.api_key.as_bytes());
+    let secret_ok = crate::secure::same(secret.as_bytes(), app.cfg.api_secret.as_bytes());
+    (key_ok & secret_ok).then(|| user.to_string())
 }
 
 /// Whether an Accept header allows `application/json` (absent or empty allows anything).

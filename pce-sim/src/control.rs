@@ -1,5 +1,10 @@
 //! The `/_sim/` control endpoints (only with `--control`, only from loopback):
 //! the request log, faults, event injection, the clock and counters.
+//!
+//! A web page must never drive them: a request carrying `Origin`, or `Sec-Fetch-Site` other
+//! than `same-origin`, is refused, as is one without the per-run `X-Pce-Sim-Token` (printed on
+//! the ready line, never served) or a body that is not `application/json` of at most
+//! `MAX_BODY` bytes. A page's `no-cors` POST can send neither the token nor that type.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -14,13 +19,68 @@ use crate::http::{Request, Response};
 use crate::json::{obj, s, J};
 use crate::server::App;
 
+/// The largest control request body (a `respond` fault may carry a whole datafile).
+pub const MAX_BODY: usize = 64 * 1024 * 1024;
+/// The most events one `POST /_sim/events` may generate.
+pub const MAX_GENERATE: usize = 100_000;
+/// The most events the store may hold after an injection.
+pub const MAX_STORED: usize = 2_000_000;
+
+/// Why a control request is refused, if it is: checked on the head before any body is
+/// read, and again with the body.
+pub fn refusal(app: &App, req: &Request) -> Option<Response> {
+    let forbidden = |why: &str| Some(Response::error(403, "forbidden", why));
+    if req.header("origin").is_some() {
+        return forbidden("control requests from a web page (with an Origin header) are refused");
+    }
+    let cross_site = req
+        .headers
+        .iter()
+        .any(|(n, v)| n == "sec-fetch-site" && !v.eq_ignore_ascii_case("same-origin"));
+    if cross_site {
+        return forbidden("control requests from another site are refused");
+    }
+    let mut tokens = req.headers.iter().filter(|(n, _)| n == "x-pce-sim-token");
+    let token_ok = match (tokens.next(), tokens.next()) {
+        (Some((_, t)), None) => crate::secure::same(t.as_bytes(), app.control_token.as_bytes()),
+        _ => false,
+    };
+    if !token_ok {
+        return forbidden("send the control token of the ready line in X-Pce-Sim-Token");
+    }
+    if req.body.len() > MAX_BODY {
+        return Some(Response::error(
+            413,
+            "too_large",
+            &format!("a control body is at most {MAX_BODY} bytes"),
+        ));
+    }
+    if req.method == "POST" || !req.body.is_empty() {
+        let media = req
+            .header("content-type")
+            .and_then(|ct| ct.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase());
+        if media.as_deref() != Some("application/json") {
+            return Some(Response::error(
+                415,
+                "unsupported_media_type",
+                "a control body must be sent as Content-Type: application/json",
+            ));
+        }
+    }
+    None
+}
+
 /// Answers a control request.
 pub fn handle(app: &App, req: &Request) -> Response {
+    if let Some(refused) = refusal(app, req) {
+        return refused;
+    }
     let m = req.method.as_str();
     match (req.path.as_str(), m) {
         ("/_sim/requests", "GET") => {
             let log = app.log();
-            let mut body = Vec::with_capacity(log.len() * 256 + 2);
+            let mut body = Vec::with_capacity(log.count().min(4096) * 256 + 2);
             body.push(b'[');
             for (i, entry) in log.iter().enumerate() {
                 if i > 0 {
@@ -95,8 +155,21 @@ fn post_fault(app: &App, req: &Request) -> Response {
     };
     match faults::parse(&spec) {
         Ok(fault) => {
-            app.faults().push(fault);
-            Response::json(201, app.faults().list().to_bytes())
+            let mut queue = app.faults();
+            if queue.pending() >= faults::MAX_QUEUED {
+                return bad(&format!(
+                    "at most {} faults may be pending",
+                    faults::MAX_QUEUED
+                ));
+            }
+            if queue.body_bytes() + fault.body_bytes() > faults::MAX_QUEUED_BYTES {
+                return bad(&format!(
+                    "the pending respond faults may hold at most {} bytes of body",
+                    faults::MAX_QUEUED_BYTES
+                ));
+            }
+            queue.push(fault);
+            Response::json(201, queue.list().to_bytes())
         }
         Err(why) => bad(&why),
     }
@@ -156,8 +229,8 @@ fn post_events(app: &App, req: &Request) -> Response {
             out
         }
         (None, Some(count)) => {
-            if count > 1_000_000 {
-                return bad("generate at most 1000000 events at once");
+            if count > MAX_GENERATE {
+                return bad(&format!("generate at most {MAX_GENERATE} events at once"));
             }
             let ts_ms = match timestamp {
                 None | Some(Value::Null) => app.clock.now_ms(),
@@ -194,9 +267,16 @@ fn post_events(app: &App, req: &Request) -> Response {
         }
         _ => return bad("give either \"events\" or \"generate\""),
     };
+    let mut store = app.store_mut();
+    if store.len() + new_events.len() > MAX_STORED {
+        return Response::error(
+            413,
+            "too_large",
+            &format!("the store holds at most {MAX_STORED} events"),
+        );
+    }
     let mut body = Vec::new();
     body.push(b'[');
-    let mut store = app.store_mut();
     for (i, e) in new_events.into_iter().enumerate() {
         if i > 0 {
             body.push(b',');

@@ -8,6 +8,15 @@ use serde_json::Value;
 use crate::http::{base64_decode, Response};
 use crate::json::J;
 
+/// The largest body a `big_body` fault may ask for.
+pub const MAX_BIG_BODY: u64 = 128 * 1024 * 1024;
+/// The longest pause a `slow_body` fault may ask for between writes.
+pub const MAX_DELAY_MS: u64 = 60_000;
+/// The most faults pending at once.
+pub const MAX_QUEUED: usize = 1000;
+/// The most bytes of `respond` bodies pending at once.
+pub const MAX_QUEUED_BYTES: usize = 256 * 1024 * 1024;
+
 /// What a fault does.
 #[derive(Clone, Debug)]
 pub enum FaultKind {
@@ -42,6 +51,16 @@ pub enum FaultKind {
     JobStuck,
 }
 
+impl Fault {
+    /// The bytes of body it holds (a `respond` fault's).
+    pub fn body_bytes(&self) -> usize {
+        match &self.kind {
+            FaultKind::Respond(resp) => resp.body.len(),
+            _ => 0,
+        }
+    }
+}
+
 impl FaultKind {
     fn is_job(&self) -> bool {
         matches!(self, FaultKind::JobFail(_) | FaultKind::JobStuck)
@@ -71,6 +90,16 @@ impl FaultQueue {
     /// Queues a fault.
     pub fn push(&mut self, fault: Fault) {
         self.faults.push_back(fault);
+    }
+
+    /// How many faults are pending.
+    pub fn pending(&self) -> usize {
+        self.faults.len()
+    }
+
+    /// The bytes of body the pending faults hold.
+    pub fn body_bytes(&self) -> usize {
+        self.faults.iter().map(Fault::body_bytes).sum()
     }
 
     /// Removes every fault.
@@ -150,14 +179,20 @@ pub fn parse(spec: &Value) -> Result<Fault, String> {
         "reset" => FaultKind::Reset,
         "reset_mid_body" => FaultKind::ResetMidBody,
         "slow_body" => FaultKind::SlowBody {
-            chunk: uint(spec, "chunk_bytes")?.unwrap_or(64).max(1) as usize,
-            delay_ms: uint(spec, "delay_ms")?.unwrap_or(200),
+            chunk: uint(spec, "chunk_bytes")?.unwrap_or(64).clamp(1, 1 << 20) as usize,
+            delay_ms: match uint(spec, "delay_ms")?.unwrap_or(200) {
+                ms if ms <= MAX_DELAY_MS => ms,
+                _ => return Err(format!("\"delay_ms\" must be at most {MAX_DELAY_MS}")),
+            },
         },
         "truncate" => FaultKind::Truncate {
             keep: uint(spec, "keep_bytes")?.map(|n| n as usize),
         },
         "big_body" => FaultKind::BigBody {
-            bytes: uint(spec, "bytes")?.unwrap_or(50_000_000) as usize,
+            bytes: match uint(spec, "bytes")?.unwrap_or(50_000_000) {
+                n if n <= MAX_BIG_BODY => n as usize,
+                _ => return Err(format!("\"bytes\" must be at most {MAX_BIG_BODY}")),
+            },
         },
         "job_fail" => FaultKind::JobFail(
             map.get("message")

@@ -3,6 +3,7 @@
 //! See README.md for the flags, the control endpoints and the fault kinds.
 
 mod api;
+mod conns;
 mod control;
 mod data;
 mod faults;
@@ -10,11 +11,13 @@ mod http;
 mod jobs;
 mod json;
 mod proxy;
+mod secure;
+mod serve;
 mod server;
 mod static_files;
 
 use std::io::Write;
-use std::net::TcpListener;
+use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -31,9 +34,10 @@ const DEFAULT_SECRET: &str = "9c1d4e7f2a6b8c3d0e5f1a2b3c4d5e6f";
 const USAGE: &str =
     "usage: pce-sim [--listen 127.0.0.1:8080] [--org 1] [--api-key K --api-secret S]
                [--events N] [--days D] [--seed S] [--now RFC3339] [--www DIR] [--pkg DIR]
-               [--rate-limit PER_MIN] [--async-delay-ms MS] [--cors] [--control]
+               [--rate-limit PER_MIN] [--login-failures PER_MIN] [--header-timeout-ms MS]
+               [--async-delay-ms MS] [--cors] [--control]
                [--live-per-minute N] [--clock-speed F]
-               [--upstream URL --upstream-key K --upstream-secret S [--upstream-ca FILE]]\n\
+               [--upstream URL --upstream-key K --upstream-secret S [--upstream-ca FILE] [--insecure-upstream]]\n\
                (the upstream secret may come from the environment variable PCE_SIM_UPSTREAM_SECRET instead)";
 
 fn parse_args(args: &[String]) -> Result<Config, String> {
@@ -55,7 +59,10 @@ fn parse_args(args: &[String]) -> Result<Config, String> {
         live_per_minute: 0.0,
         clock_speed: 1.0,
         upstream: None,
+        login_failures: server::LOGIN_FAILURES,
+        header_timeout_ms: 30_000,
     };
+    let mut insecure = false;
     let (mut up_url, mut up_key, mut up_secret, mut up_ca) = (None, None, None, None);
     let mut key_given = (false, false);
     let mut it = args.iter();
@@ -117,13 +124,33 @@ fn parse_args(args: &[String]) -> Result<Config, String> {
                     return Err("--clock-speed must be a positive number".into());
                 }
             }
-            "--upstream" => up_url = Some(proxy::check_url(&value(flag)?)?),
+            "--upstream" => up_url = Some(value(flag)?),
+            "--insecure-upstream" => insecure = true,
+            "--login-failures" => cfg.login_failures = num(flag, &value(flag)?)?,
+            "--header-timeout-ms" => {
+                cfg.header_timeout_ms = num(flag, &value(flag)?)?;
+                if !(100..=600_000).contains(&cfg.header_timeout_ms) {
+                    return Err("--header-timeout-ms must be 100..=600000".into());
+                }
+            }
             "--upstream-key" => up_key = Some(value(flag)?),
             "--upstream-secret" => up_secret = Some(value(flag)?),
             "--upstream-ca" => up_ca = Some(PathBuf::from(value(flag)?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    let up_url = up_url
+        .map(|url| proxy::check_url(&url, insecure))
+        .transpose()?;
+    if insecure && up_url.is_none() {
+        return Err("--insecure-upstream needs --upstream".into());
+    }
+    if cfg.cors && up_url.is_some() {
+        return Err(
+            "--cors with --upstream would let any web page read the real PCE's events through the proxy: refused"
+                .into(),
+        );
     }
     if key_given.0 != key_given.1 {
         return Err("give --api-key and --api-secret together".into());
@@ -211,7 +238,24 @@ fn main() -> ExitCode {
         },
         None => None,
     };
-    let listener = match TcpListener::bind(&cfg.listen) {
+    if let Some(up) = cfg
+        .upstream
+        .as_ref()
+        .filter(|up| up.url.starts_with("http://"))
+    {
+        eprintln!(
+            "pce-sim: warning: the upstream {} is plain http: the upstream key and secret cross the network in clear",
+            proxy::display_url(&up.url)
+        );
+    }
+    let control_token = match secure::random_token() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("pce-sim: no random control token: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let listener = match bind(&cfg.listen) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("pce-sim: cannot listen on {}: {e}", cfg.listen);
@@ -234,7 +278,7 @@ fn main() -> ExitCode {
     }));
     store.extend(data::fixture_events());
     let clock = Clock::new(now_ms, cfg.clock_speed);
-    let app = Arc::new(App::new(cfg, addr, clock, store, proxy));
+    let app = Arc::new(App::new(cfg, addr, clock, store, proxy, control_token));
 
     if app.cfg.live_per_minute > 0.0 {
         let app = app.clone();
@@ -257,33 +301,57 @@ fn main() -> ExitCode {
     if let Some(up) = &app.cfg.upstream {
         line.push_str(&format!("  upstream {}", proxy::display_url(&up.url)));
     }
+    if app.cfg.control {
+        line.push_str(&format!("  control-token {}", app.control_token));
+    }
     let mut out = std::io::stdout().lock();
     if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
         return ExitCode::from(1);
     }
     drop(out);
 
-    for conn in listener.incoming() {
-        let stream = match conn {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("pce-sim: accept failed: {e}");
-                thread::sleep(Duration::from_millis(50));
-                continue;
-            }
-        };
-        let Ok(peer) = stream.peer_addr() else {
-            continue;
-        };
-        let app = app.clone();
-        let spawned = thread::Builder::new()
-            .stack_size(1024 * 1024)
-            .spawn(move || server::serve_connection(&app, stream, peer));
-        if let Err(e) = spawned {
-            eprintln!("pce-sim: cannot start a connection thread: {e}");
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("pce-sim: cannot start the runtime: {e}");
+            return ExitCode::from(1);
         }
-    }
-    ExitCode::SUCCESS
+    };
+    runtime.block_on(async move {
+        match tokio::net::TcpListener::from_std(listener) {
+            Ok(listener) => {
+                serve::run(app, listener).await;
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("pce-sim: cannot serve: {e}");
+                ExitCode::from(1)
+            }
+        }
+    })
+}
+
+/// Binds a non-blocking listener with a long accept queue (thousands of connections may
+/// arrive at once; those past the queue would wait for SYN retries).
+fn bind(listen: &str) -> std::io::Result<TcpListener> {
+    let addr: SocketAddr = listen
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| std::io::Error::other("no address"))?;
+    let socket = socket2::Socket::new(
+        socket2::Domain::for_address(addr),
+        socket2::Type::STREAM,
+        None,
+    )?;
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(4096)?;
+    socket.set_nonblocking(true)?;
+    Ok(socket.into())
 }
 
 #[cfg(test)]
@@ -315,5 +383,16 @@ mod tests {
         assert!(parse_args(&args(&["--api-key", "x"])).is_err());
         assert!(parse_args(&args(&["--upstream", "https://pce"])).is_err());
         assert!(parse_args(&args(&["--bogus"])).is_err());
+        let up = ["--upstream-key", "k", "--upstream-secret", "s"];
+        let with = |extra: &[&str]| {
+            let mut list = args(&up);
+            list.extend(args(extra));
+            parse_args(&list)
+        };
+        assert!(with(&["--upstream", "https://pce.example.com"]).is_ok());
+        assert!(with(&["--upstream", "https://pce.example.com", "--cors"]).is_err());
+        assert!(with(&["--upstream", "http://127.0.0.1:9"]).is_err());
+        assert!(with(&["--upstream", "http://127.0.0.1:9", "--insecure-upstream"]).is_ok());
+        assert!(with(&["--upstream", "https://x y"]).is_err());
     }
 }

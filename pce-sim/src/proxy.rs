@@ -1,5 +1,6 @@
 //! The `/pce/api/v2/` proxy to a real PCE (`--upstream`): GET only, the simulator's
-//! upstream credentials added (never the browser's), TLS verified.
+//! upstream credentials added (never the browser's), TLS verified, only JSON answers
+//! passed back, streamed.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -7,7 +8,7 @@ use std::time::Duration;
 use ureq::tls::{parse_pem, PemItem, RootCerts, TlsConfig};
 use ureq::Agent;
 
-use crate::http::{base64_encode, Request, Response};
+use crate::http::{base64_encode, Request, Response, Streamed};
 use crate::server::{cors_headers, App, Upstream};
 
 /// Headers relayed from the upstream's answer.
@@ -61,22 +62,34 @@ impl Proxy {
     }
 }
 
-/// Checks an upstream URL: http(s), a host, no credentials, query or fragment.
-pub fn check_url(url: &str) -> Result<String, String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or("--upstream must start with https:// or http://")?;
-    let authority = rest.split('/').next().unwrap_or("");
-    if authority.is_empty() {
-        return Err("--upstream has no host".into());
+/// Checks an upstream URL, parsed strictly as a URI: `https` (or `http` only when `insecure`),
+/// a host, no credentials, query or fragment.
+pub fn check_url(url: &str, insecure: bool) -> Result<String, String> {
+    let uri: http::Uri = url
+        .parse()
+        .map_err(|e| format!("--upstream {url:?} is not a valid URL: {e}"))?;
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if insecure => {}
+        Some("http") => {
+            return Err(
+                "--upstream is http://, which sends the upstream secret in clear; use https:// \
+                 (or add --insecure-upstream for a test server you trust)"
+                    .into(),
+            )
+        }
+        _ => return Err("--upstream must start with https:// or http://".into()),
     }
-    if authority.contains('@') {
+    let authority = uri.authority().ok_or("--upstream has no host")?;
+    if authority.as_str().contains('@') {
         return Err(
             "--upstream must not hold credentials; use --upstream-key and --upstream-secret".into(),
         );
     }
-    if url.contains(['?', '#']) {
+    if authority.host().is_empty() {
+        return Err("--upstream has no host".into());
+    }
+    if uri.query().is_some() || url.contains('#') {
         return Err("--upstream must not have a query or fragment".into());
     }
     Ok(url.trim_end_matches('/').to_string())
@@ -159,7 +172,7 @@ pub fn handle(app: &App, req: &Request) -> Response {
     if let Some(prefer) = req.header("prefer") {
         call = call.header("Prefer", prefer);
     }
-    let mut upstream = match call.call() {
+    let upstream = match call.call() {
         Ok(resp) => resp,
         Err(ureq::Error::Timeout(_)) => {
             return Response::error(
@@ -174,25 +187,52 @@ pub fn handle(app: &App, req: &Request) -> Response {
         }
     };
     let status = upstream.status().as_u16();
+    // Only JSON reaches the page: an HTML or script answer of the upstream (or of a box in
+    // between) could otherwise run on this origin, where the proxy holds the key.
+    let content_type = upstream
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok());
+    let json = content_type.is_some_and(is_json);
+    let empty = upstream
+        .headers()
+        .get("content-length")
+        .is_some_and(|v| v.as_bytes() == b"0");
+    let allowed = json || (content_type.is_none() && empty);
+    if !allowed {
+        eprintln!("pce-sim: the upstream answered {status} with Content-Type {content_type:?}, not JSON: refused");
+        return Response::error(502, "bad_gateway", "The upstream PCE's answer is not JSON");
+    }
     let mut resp = Response::empty(status);
     for name in RELAYED {
         if let Some(value) = upstream.headers().get(*name).and_then(|v| v.to_str().ok()) {
             resp.headers.push((canonical(name), value.to_string()));
         }
     }
-    match upstream
-        .body_mut()
-        .with_config()
-        .limit(u64::MAX)
-        .read_to_vec()
+    // The length, when the upstream gave one, so the client sees a body cut short as such.
+    if let Some(len) = upstream
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
     {
-        Ok(body) => resp.body = body,
-        Err(e) => {
-            eprintln!("pce-sim: reading the upstream body failed: {e}");
-            return Response::error(502, "bad_gateway", "The upstream PCE's answer broke off");
-        }
+        resp.headers
+            .push(("Content-Length".into(), len.to_string()));
     }
+    // Streamed to the client as it arrives (`serve` reads it a few chunks ahead), never held whole.
+    resp.stream = Some(Streamed::new(upstream.into_body().into_reader()));
     resp
+}
+
+/// Whether a Content-Type is JSON: `application/json` or `application/*+json`, any parameters.
+fn is_json(content_type: &str) -> bool {
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"))
 }
 
 fn canonical(name: &str) -> String {
@@ -215,11 +255,19 @@ mod tests {
             display_url("https://u:p@pce.example.com:8443/x"),
             "https://pce.example.com:8443/x"
         );
-        assert!(check_url("https://u:p@pce").is_err());
-        assert!(check_url("ftp://pce").is_err());
+        assert!(check_url("https://u:p@pce", false).is_err());
+        assert!(check_url("ftp://pce", true).is_err());
+        assert!(check_url("https://x y", false).is_err());
+        assert!(check_url("https://pce?a=1", false).is_err());
+        assert!(check_url("https://pce/#x", false).is_err());
+        assert!(check_url("http://127.0.0.1:9/", false).is_err());
         assert_eq!(
-            check_url("http://127.0.0.1:9/").unwrap(),
+            check_url("http://127.0.0.1:9/", true).unwrap(),
             "http://127.0.0.1:9"
+        );
+        assert_eq!(
+            check_url("https://pce.example.com:8443", false).unwrap(),
+            "https://pce.example.com:8443"
         );
     }
 

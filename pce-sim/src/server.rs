@@ -1,8 +1,7 @@
-//! The shared state, the per-connection loop, and the routing of each request.
+//! The shared state and the routing of each request (the connections are `serve`'s).
 
 use std::collections::{HashMap, VecDeque};
-use std::io::BufReader;
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -10,17 +9,21 @@ use std::time::{Duration, Instant};
 
 use crate::data::{Rng, Store};
 use crate::faults::{FaultKind, FaultQueue};
-use crate::http::{self, Delivery, ReadError, Request, Response};
+use crate::http::{Delivery, Request, Response};
 use crate::jobs::Jobs;
 use crate::json::{obj, s, J};
 use crate::{api, control, proxy, static_files};
 
-/// How long an idle keep-alive connection stays open.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
-/// The longest a `hang` fault holds a connection.
-const HANG_LIMIT: Duration = Duration::from_secs(600);
 /// The most requests the log keeps.
 const LOG_LIMIT: usize = 100_000;
+/// The most bytes the log's entries take, their strings and bookkeeping counted.
+pub const LOG_BYTES: usize = 16 * 1024 * 1024;
+/// The most headers one log entry keeps.
+const LOG_HEADERS: usize = 64;
+/// The most bytes of one path, query or header value a log entry keeps.
+const LOG_FIELD: usize = 4096;
+/// Failed logins a peer address may make in 60 s when `--login-failures` is not given.
+pub const LOGIN_FAILURES: u32 = 60;
 
 /// Where `--upstream` forwards `/pce/api/v2/` to.
 #[derive(Clone, Debug)]
@@ -72,6 +75,11 @@ pub struct Config {
     pub clock_speed: f64,
     /// The upstream PCE of the `/pce/` proxy.
     pub upstream: Option<Upstream>,
+    /// Failed logins per peer address per 60 s before every login of that address is refused; 0 = no limit.
+    pub login_failures: u32,
+    /// The longest a request head may take to arrive, counted from the end of the previous
+    /// response (so it is also the idle timeout of a keep-alive connection), in ms.
+    pub header_timeout_ms: u64,
 }
 
 /// The simulated clock: a start, real time elapsed times a speed, plus manual advances.
@@ -122,12 +130,31 @@ impl RateLimiter {
 
     /// Counts a request; `Err(seconds)` when over the limit, with the wait until a slot frees.
     pub fn check(&mut self, key: &str) -> Result<(), u64> {
+        self.full(key)?;
+        if self.per_minute > 0 {
+            self.windows
+                .entry(key.to_string())
+                .or_default()
+                .push_back(Instant::now());
+        }
+        Ok(())
+    }
+
+    /// `Err(seconds)` when `key` is at its limit, without counting anything.
+    pub fn full(&mut self, key: &str) -> Result<(), u64> {
         if self.per_minute == 0 {
             return Ok(());
         }
         let now = Instant::now();
         let window = Duration::from_secs(60);
-        let times = self.windows.entry(key.to_string()).or_default();
+        // Keys are bounded by what is kept: past 10000, those with nothing in the window go.
+        if self.windows.len() > 10_000 {
+            self.windows
+                .retain(|_, t| t.back().is_some_and(|t| now.duration_since(*t) < window));
+        }
+        let Some(times) = self.windows.get_mut(key) else {
+            return Ok(());
+        };
         while times
             .front()
             .is_some_and(|t| now.duration_since(*t) >= window)
@@ -139,7 +166,6 @@ impl RateLimiter {
             let wait = window.saturating_sub(now.duration_since(oldest));
             return Err(wait.as_millis().div_ceil(1000).max(1) as u64);
         }
-        times.push_back(now);
         Ok(())
     }
 }
@@ -152,7 +178,42 @@ pub struct Logged {
     headers: Vec<(String, String)>,
 }
 
+/// Cuts a logged field to at most `LOG_FIELD` bytes, on a character boundary.
+fn clip(text: &str) -> String {
+    let mut end = text.len().min(LOG_FIELD);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_string()
+}
+
 impl Logged {
+    /// The entry of a request, each field clipped, at most `LOG_HEADERS` headers.
+    fn of(req: &Request) -> Logged {
+        Logged {
+            method: clip(&req.method),
+            path: clip(&req.path),
+            query: clip(&req.query),
+            headers: req
+                .headers
+                .iter()
+                .take(LOG_HEADERS)
+                .map(|(n, v)| (clip(n), clip(v)))
+                .collect(),
+        }
+    }
+
+    /// The bytes it takes (what `LOG_BYTES` counts): its strings and their bookkeeping.
+    fn size(&self) -> usize {
+        let headers: usize = self.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+        std::mem::size_of::<Logged>()
+            + self.headers.len() * std::mem::size_of::<(String, String)>()
+            + self.method.len()
+            + self.path.len()
+            + self.query.len()
+            + headers
+    }
+
     /// Its JSON for `GET /_sim/requests`.
     pub fn to_json(&self) -> J {
         let mut headers: Vec<(crate::json::Key, J)> = Vec::new();
@@ -174,6 +235,43 @@ impl Logged {
     }
 }
 
+/// The request log: entries oldest first, bounded in count and in bytes.
+#[derive(Default)]
+pub struct RequestLog {
+    entries: VecDeque<Logged>,
+    bytes: usize,
+}
+
+impl RequestLog {
+    /// Adds an entry, dropping the oldest while over `LOG_LIMIT` entries or `LOG_BYTES` bytes.
+    fn push(&mut self, entry: Logged) {
+        self.bytes += entry.size();
+        self.entries.push_back(entry);
+        while self.entries.len() > LOG_LIMIT || self.bytes > LOG_BYTES {
+            match self.entries.pop_front() {
+                Some(old) => self.bytes -= old.size(),
+                None => break,
+            }
+        }
+    }
+
+    /// The entries, oldest first.
+    pub fn iter(&self) -> impl Iterator<Item = &Logged> {
+        self.entries.iter()
+    }
+
+    /// How many entries it holds.
+    pub fn count(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Removes every entry.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes = 0;
+    }
+}
+
 /// Everything the request handlers share.
 pub struct App {
     /// The configuration.
@@ -185,12 +283,15 @@ pub struct App {
     store: RwLock<Store>,
     jobs: Mutex<Jobs>,
     faults: Mutex<FaultQueue>,
-    log: Mutex<VecDeque<Logged>>,
+    log: Mutex<RequestLog>,
     limiter: Mutex<RateLimiter>,
+    login_failures: Mutex<RateLimiter>,
     rng: Mutex<Rng>,
     /// Non-control requests received since start.
     pub request_count: AtomicU64,
     allowed_hosts: Vec<String>,
+    /// The per-run secret a control request must send in `X-Pce-Sim-Token` (printed on the ready line only).
+    pub control_token: String,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -217,6 +318,7 @@ impl App {
         clock: Clock,
         store: Store,
         proxy: Option<crate::proxy::Proxy>,
+        control_token: String,
     ) -> App {
         let port = addr.port();
         let mut allowed_hosts = vec![
@@ -229,16 +331,18 @@ impl App {
         let rng = Rng::new(cfg.seed ^ 0xC0FF_EE00 ^ clock.now_ms() as u64);
         App {
             limiter: Mutex::new(RateLimiter::new(cfg.rate_limit)),
+            login_failures: Mutex::new(RateLimiter::new(cfg.login_failures)),
             cfg,
             clock,
             proxy,
             store: RwLock::new(store),
             jobs: Mutex::new(Jobs::default()),
             faults: Mutex::new(FaultQueue::default()),
-            log: Mutex::new(VecDeque::new()),
+            log: Mutex::new(RequestLog::default()),
             rng: Mutex::new(rng),
             request_count: AtomicU64::new(0),
             allowed_hosts,
+            control_token,
         }
     }
 
@@ -263,8 +367,13 @@ impl App {
     }
 
     /// The request log.
-    pub fn log(&self) -> MutexGuard<'_, VecDeque<Logged>> {
+    pub fn log(&self) -> MutexGuard<'_, RequestLog> {
         lock(&self.log)
+    }
+
+    /// The failed logins per peer address (a limiter keyed by IP, never by the claimed key).
+    pub fn login_failures(&self) -> MutexGuard<'_, RateLimiter> {
+        lock(&self.login_failures)
     }
 
     /// The rate limiter.
@@ -277,28 +386,37 @@ impl App {
         lock(&self.rng)
     }
 
+    /// Whether the request names this server in exactly one Host header.
     fn host_ok(&self, req: &Request) -> bool {
-        req.header("host")
-            .map(|h| h.to_ascii_lowercase())
-            .is_some_and(|h| self.allowed_hosts.contains(&h))
-    }
-
-    fn record(&self, req: &Request) {
-        self.request_count.fetch_add(1, Ordering::SeqCst);
-        let mut log = self.log();
-        if log.len() >= LOG_LIMIT {
-            log.pop_front();
+        let mut hosts = req.headers.iter().filter(|(n, _)| n == "host");
+        match (hosts.next(), hosts.next()) {
+            (Some((_, h)), None) => self.allowed_hosts.contains(&h.to_ascii_lowercase()),
+            _ => false,
         }
-        log.push_back(Logged {
-            method: req.method.clone(),
-            path: req.path.clone(),
-            query: req.query.clone(),
-            headers: req.headers.clone(),
-        });
     }
 
-    /// Answers one request.
+    /// Why a control request with a body is refused on its head alone (its Host, its token,
+    /// its page headers, its type), so that no body is read for anyone but the harness.
+    pub fn control_refusal(&self, req: &Request) -> Option<Response> {
+        let refused = if !self.host_ok(req) {
+            Some(misdirected_response())
+        } else {
+            control::refusal(self, req)
+        };
+        refused.map(static_files::harden_missing)
+    }
+
+    /// Answers one request; every answer carries the hardening headers.
     pub fn handle(&self, req: &Request) -> Outcome {
+        match self.handle_inner(req) {
+            Outcome::Respond(resp, delivery) => {
+                Outcome::Respond(static_files::harden_missing(resp), delivery)
+            }
+            other => other,
+        }
+    }
+
+    fn handle_inner(&self, req: &Request) -> Outcome {
         let control_path = req.path == "/_sim" || req.path.starts_with("/_sim/");
         if control_path && self.cfg.control && req.peer.ip().is_loopback() {
             if !self.host_ok(req) {
@@ -306,9 +424,13 @@ impl App {
             }
             return Outcome::Respond(control::handle(self, req), Delivery::Normal);
         }
-        self.record(req);
+        self.request_count.fetch_add(1, Ordering::SeqCst);
         if !self.host_ok(req) {
             return misdirected();
+        }
+        // Only a test harness reads the log, so only `--control` keeps one, and only of requests to this server.
+        if self.cfg.control {
+            self.log().push(Logged::of(req));
         }
         // Bound first: a guard in the scrutinee would live through `route`, which locks faults again.
         let fault = self.faults().take_request_fault(&req.path);
@@ -324,17 +446,28 @@ impl App {
         }
     }
 
+    /// The real response, its streamed body (the proxy's) read whole, for a fault that cuts or trickles it.
+    fn route_buffered(&self, req: &Request) -> Response {
+        self.route(req)
+            .buffered(crate::faults::MAX_BIG_BODY)
+            .unwrap_or_else(|| {
+                Response::error(502, "bad_gateway", "The upstream PCE's answer broke off")
+            })
+    }
+
     fn apply_fault(&self, req: &Request, fault: FaultKind) -> Outcome {
         match fault {
             FaultKind::Respond(resp) => Outcome::Respond(resp, Delivery::Normal),
             FaultKind::Hang => Outcome::Hang,
             FaultKind::Reset => Outcome::Reset,
-            FaultKind::ResetMidBody => Outcome::Respond(self.route(req), Delivery::ResetMidBody),
+            FaultKind::ResetMidBody => {
+                Outcome::Respond(self.route_buffered(req), Delivery::ResetMidBody)
+            }
             FaultKind::SlowBody { chunk, delay_ms } => {
-                Outcome::Respond(self.route(req), Delivery::Slow { chunk, delay_ms })
+                Outcome::Respond(self.route_buffered(req), Delivery::Slow { chunk, delay_ms })
             }
             FaultKind::Truncate { keep } => {
-                let resp = self.route(req);
+                let resp = self.route_buffered(req);
                 let keep = keep.unwrap_or(resp.body.len() / 2);
                 Outcome::Respond(resp, Delivery::Truncate(keep))
             }
@@ -399,14 +532,15 @@ pub fn cors_headers() -> Vec<(String, String)> {
     .collect()
 }
 
-fn misdirected() -> Outcome {
-    Outcome::Respond(
-        Response::text(
-            421,
-            "Misdirected request: the Host header does not name this server.",
-        ),
-        Delivery::Normal,
+fn misdirected_response() -> Response {
+    Response::text(
+        421,
+        "Misdirected request: the Host header does not name this server.",
     )
+}
+
+fn misdirected() -> Outcome {
+    Outcome::Respond(misdirected_response(), Delivery::Normal)
 }
 
 fn pce_config(app: &App, req: &Request) -> Response {
@@ -419,53 +553,4 @@ fn pce_config(app: &App, req: &Request) -> Response {
     };
     let body = obj([("orgId", J::Int(app.cfg.org as i64)), ("source", s(source))]);
     static_files::harden(Response::json(200, body.to_bytes())).with("Cache-Control", "no-store")
-}
-
-/// Serves one connection: requests in a keep-alive loop, until either side closes.
-pub fn serve_connection(app: &App, stream: TcpStream, peer: SocketAddr) {
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_read_timeout(Some(IDLE_TIMEOUT));
-    let Ok(read_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(read_half);
-    let mut stream = stream;
-    loop {
-        let req = match http::read_request(&mut reader, peer) {
-            Ok(req) => req,
-            Err(ReadError::Closed) => return,
-            Err(ReadError::Bad(status, why)) => {
-                let _ = http::write_response(
-                    &mut stream,
-                    &Response::text(status, &why),
-                    Delivery::Normal,
-                    false,
-                    true,
-                );
-                return;
-            }
-        };
-        let head_only = req.method == "HEAD";
-        let close = req.wants_close();
-        match app.handle(&req) {
-            Outcome::Respond(resp, delivery) => {
-                let written = http::write_response(&mut stream, &resp, delivery, head_only, close);
-                if delivery == Delivery::ResetMidBody {
-                    http::reset(stream);
-                    return;
-                }
-                if written.is_err() || close {
-                    return;
-                }
-            }
-            Outcome::Hang => {
-                http::hang(&mut stream, HANG_LIMIT);
-                return;
-            }
-            Outcome::Reset => {
-                http::reset(stream);
-                return;
-            }
-        }
-    }
 }

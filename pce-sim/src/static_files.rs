@@ -17,6 +17,21 @@ pub fn harden(resp: Response) -> Response {
         .with("Referrer-Policy", "no-referrer")
 }
 
+/// Adds each hardening header the response does not already carry: control answers, faults
+/// (a `respond` fault's HTML included), API errors and the proxy's answers all get them.
+pub fn harden_missing(mut resp: Response) -> Response {
+    for (name, value) in [
+        ("X-Content-Type-Options", "nosniff"),
+        ("Content-Security-Policy", CSP),
+        ("Referrer-Policy", "no-referrer"),
+    ] {
+        if resp.header(name).is_none() {
+            resp.headers.push((name.to_string(), value.to_string()));
+        }
+    }
+    resp
+}
+
 /// The Content-Type of a file, by extension.
 pub fn content_type(path: &Path) -> &'static str {
     let ext = path
@@ -82,11 +97,23 @@ pub fn serve(app: &App, req: &Request) -> Response {
     if file.is_dir() {
         file.push("index.html");
     }
+    if !inside(root, &file) {
+        return harden(Response::text(404, "Not found"));
+    }
     match std::fs::read(&file) {
         Ok(body) => {
             harden(Response::new(200, content_type(&file), body)).with("Cache-Control", "no-cache")
         }
         Err(_) => harden(Response::text(404, "Not found")),
+    }
+}
+
+/// Whether `file`, every symlink resolved, is still under `root` (resolved too): a link that
+/// leads out of `--www` or `--pkg` is not served, one that stays inside is.
+fn inside(root: &Path, file: &Path) -> bool {
+    match (root.canonicalize(), file.canonicalize()) {
+        (Ok(root), Ok(file)) => file.starts_with(root),
+        _ => false,
     }
 }
 

@@ -80,7 +80,10 @@ fn injected_events_are_served_verbatim_and_in_order() {
         .raw(
             "POST",
             "/_sim/events",
-            &[("Content-Type", "application/json")],
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Pce-Sim-Token", &sim.token),
+            ],
             Some(text.as_bytes()),
         )
         .unwrap();

@@ -20,6 +20,7 @@ fn pair(extra: &[&str]) -> (Sim, Sim) {
     let mut args = vec![
         "--upstream",
         upstream.url.as_str(),
+        "--insecure-upstream",
         "--upstream-key",
         UP_KEY,
         "--upstream-secret",
@@ -39,6 +40,7 @@ fn takes_the_upstream_secret_from_the_environment() {
             "127.0.0.1:0",
             "--upstream",
             up.url.as_str(),
+            "--insecure-upstream",
             "--upstream-key",
             UP_KEY,
         ],
@@ -199,6 +201,7 @@ fn unreachable_upstream_is_a_bad_gateway() {
     let front = start(&[
         "--upstream",
         &url,
+        "--insecure-upstream",
         "--upstream-key",
         UP_KEY,
         "--upstream-secret",

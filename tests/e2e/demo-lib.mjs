@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { API_KEY, API_SECRET, spawnSim } from "../js/sim.mjs";
+import { API_KEY, API_SECRET, controlHeaders, spawnSim } from "../js/sim.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const ARTIFACTS = join(ROOT, "tests/artifacts");
@@ -42,8 +42,8 @@ export async function startDemoSim(extraArgs = []) {
     "--www", join(ROOT, "www"), "--pkg", pkg, "--rate-limit", "0",
     ...extraArgs,
   ];
-  const { child, url } = await spawnSim(args);
-  return new DemoSim(child, url, pkg);
+  const { child, url, token } = await spawnSim(args);
+  return new DemoSim(child, url, pkg, token);
 }
 
 /** Starts pce-sim like startDemoSim, serving another folder of pages at / (the element's fixtures). */
@@ -60,12 +60,12 @@ export async function startPagesSim(www, extraArgs = []) {
 }
 
 export class DemoSim {
-  constructor(child, url, pkg) { Object.assign(this, { child, url, pkg }); }
+  constructor(child, url, pkg, token) { Object.assign(this, { child, url, pkg, token }); }
 
   async control(method, path, body) {
     const res = await fetch(`${this.url}/_sim/${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: controlHeaders(this.token, body !== undefined),
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(30000),
     });

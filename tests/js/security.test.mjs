@@ -87,7 +87,7 @@ function spawnSim(args) {
 /** A proxying pce-sim in front of `upstreamUrl`; its output is kept to check it for the secret. */
 async function startProxy(upstreamUrl, extra = []) {
   const sim = spawnSim(["--listen", "127.0.0.1:0", "--events", "50", "--rate-limit", "0",
-    "--upstream", upstreamUrl, "--upstream-key", UP_KEY, "--upstream-secret", UP_SECRET, ...extra]);
+    "--upstream", upstreamUrl, "--insecure-upstream", "--upstream-key", UP_KEY, "--upstream-secret", UP_SECRET, ...extra]);
   const url = await sim.ready;
   assert.ok(url, `the proxy did not start: ${sim.out.stderr}`);
   return { ...sim, url };

@@ -27,11 +27,14 @@ export async function startSim(extraArgs = [], { org = 1 } = {}) {
     "--rate-limit", "0",
     ...extraArgs,
   ];
-  const { child, url } = await spawnSim(args);
-  return new Sim(child, url, org);
+  const { child, url, token } = await spawnSim(args);
+  return new Sim(child, url, org, token);
 }
 
-/** Spawns pce-sim with exactly these flags; resolves with the process and its URL once it is ready. */
+/**
+ * Spawns pce-sim with exactly these flags; resolves with the process, its URL and (with
+ * --control) the control token of its ready line, once it is ready.
+ */
 export async function spawnSim(args) {
   const child = spawn(SIM_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
@@ -43,15 +46,23 @@ export async function spawnSim(args) {
   });
   const url = /http:\/\/\S+/.exec(line)?.[0]?.replace(/\/$/, "");
   if (!url) throw new Error(`no URL in pce-sim's ready line: ${line}`);
-  return { child, url };
+  const token = /control-token ([0-9a-f]+)/.exec(line)?.[1];
+  if (args.includes("--control") && !token) throw new Error(`no control token in pce-sim's ready line: ${line}`);
+  return { child, url, token };
+}
+
+/** The headers of a control request: the run's token, and the JSON type when there is a body. */
+export function controlHeaders(token, hasBody) {
+  return { "x-pce-sim-token": token, ...(hasBody ? { "content-type": "application/json" } : {}) };
 }
 
 /** A running simulator: its URL, a config for the package, and its control endpoints. */
 export class Sim {
-  constructor(child, url, org) {
+  constructor(child, url, org, token) {
     this.child = child;
     this.url = url;
     this.org = org;
+    this.token = token;
   }
   /** A PceConfig for the package, with overrides. */
   config(overrides = {}) {
@@ -60,7 +71,7 @@ export class Sim {
   async control(method, path, body) {
     const res = await fetch(`${this.url}/_sim/${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: controlHeaders(this.token, body !== undefined),
       body: body === undefined || typeof body === "string" ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(30000),
     });

@@ -27,6 +27,8 @@ pub struct Sim {
     pub url: String,
     /// The ready line it printed.
     pub ready_line: String,
+    /// The control token of the ready line (empty without `--control`).
+    pub token: String,
 }
 
 impl Drop for Sim {
@@ -91,11 +93,21 @@ pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Sim {
         .trim_end_matches('/')
         .to_string();
     let addr = url.trim_start_matches("http://").to_string();
+    let token = line
+        .split_once("control-token ")
+        .map(|(_, rest)| rest.split_whitespace().next().unwrap_or("").to_string())
+        .unwrap_or_default();
+    assert_eq!(
+        args.contains(&"--control"),
+        !token.is_empty(),
+        "a control token with --control only: {line:?}"
+    );
     Sim {
         child,
         addr,
         url,
         ready_line: line,
+        token,
     }
 }
 
@@ -150,23 +162,9 @@ impl Resp {
 
 /// The Basic Authorization value of a key and secret.
 pub fn basic(key: &str, secret: &str) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let data = format!("{key}:{secret}").into_bytes();
-    let mut out = String::new();
-    for c in data.chunks(3) {
-        let n = c
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..4 {
-            out.push(if i <= c.len() {
-                A[(n >> (18 - 6 * i) & 63) as usize] as char
-            } else {
-                '='
-            });
-        }
-    }
-    format!("Basic {out}")
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{key}:{secret}"));
+    format!("Basic {encoded}")
 }
 
 /// Why a raw exchange did not give a whole response.
@@ -188,6 +186,11 @@ pub enum Broken {
 }
 
 impl Sim {
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// A request with any method, headers and body; `Host` is added unless given.
     pub fn raw(
         &self,
@@ -247,15 +250,14 @@ impl Sim {
             .expect("a whole response")
     }
 
-    /// A control request with a JSON body.
+    /// A control request with the run's token and a JSON body.
     pub fn control(&self, method: &str, path: &str, body: Option<Value>) -> Resp {
         let body = body.map(|b| b.to_string().into_bytes());
-        let headers: &[(&str, &str)] = if body.is_some() {
-            &[("Content-Type", "application/json")]
-        } else {
-            &[]
-        };
-        self.raw(method, &format!("/_sim/{path}"), headers, body.as_deref())
+        let mut headers = vec![("X-Pce-Sim-Token", self.token.as_str())];
+        if body.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
+        self.raw(method, &format!("/_sim/{path}"), &headers, body.as_deref())
             .expect("a whole response")
     }
 
