@@ -33,21 +33,8 @@ async function copyPkg() {
   throw new Error("pkg/ is not built: run make pkg");
 }
 
-/** Starts pce-sim for the demo: --www www, --pkg (a copy), the control API, no rate limit. */
-export async function startDemoSim(extraArgs = []) {
-  const pkg = await copyPkg();
-  const args = [
-    "--listen", "127.0.0.1:0", "--control", "--org", "1",
-    "--api-key", API_KEY, "--api-secret", API_SECRET,
-    "--www", join(ROOT, "www"), "--pkg", pkg, "--rate-limit", "0",
-    ...extraArgs,
-  ];
-  const { child, url, token } = await spawnSim(args);
-  return new DemoSim(child, url, pkg, token);
-}
-
-/** Starts pce-sim like startDemoSim, serving another folder of pages at / (the element's fixtures). */
-export async function startPagesSim(www, extraArgs = []) {
+/** Starts pce-sim for the demo: --www (the demo, or another folder of pages), --pkg (a copy), the control API, no rate limit. */
+export async function startDemoSim(extraArgs = [], { www = join(ROOT, "www") } = {}) {
   const pkg = await copyPkg();
   const args = [
     "--listen", "127.0.0.1:0", "--control", "--org", "1",
@@ -55,9 +42,12 @@ export async function startPagesSim(www, extraArgs = []) {
     "--www", www, "--pkg", pkg, "--rate-limit", "0",
     ...extraArgs,
   ];
-  const { child, url } = await spawnSim(args);
-  return new DemoSim(child, url, pkg);
+  const { child, url, token } = await spawnSim(args);
+  return new DemoSim(child, url, pkg, token);
 }
+
+/** Starts pce-sim like startDemoSim, serving another folder of pages at / (the element's fixtures). */
+export const startPagesSim = (www, extraArgs = []) => startDemoSim(extraArgs, { www });
 
 export class DemoSim {
   constructor(child, url, pkg, token) { Object.assign(this, { child, url, pkg, token }); }
