@@ -10,7 +10,7 @@ use crate::data::{self, json_array, Filter};
 use crate::faults::FaultKind;
 use crate::http::{base64_decode, parse_query, Request, Response};
 use crate::jobs::{Fate, Job, State};
-use crate::server::{cors_headers, App};
+use crate::state::{cors_headers, App};
 
 /// The largest `max_results` of a synchronous collection.
 pub const MAX_RESULTS: usize = 10_000;

@@ -17,7 +17,7 @@ use crate::data::{self, StoredEvent};
 use crate::faults;
 use crate::http::{Request, Response};
 use crate::json::{obj, s, J};
-use crate::server::App;
+use crate::state::App;
 
 /// The largest control request body (a `respond` fault may carry a whole datafile).
 pub const MAX_BODY: usize = 64 * 1024 * 1024;

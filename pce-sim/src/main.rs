@@ -3,6 +3,7 @@
 //! See README.md for the flags, the control endpoints and the fault kinds.
 
 mod api;
+mod config;
 mod conns;
 mod control;
 mod data;
@@ -11,10 +12,12 @@ mod http;
 mod jobs;
 mod json;
 mod proxy;
+mod routes;
 mod secure;
 mod serve;
-mod server;
+mod state;
 mod static_files;
+mod upstream;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
@@ -24,8 +27,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use config::{Config, Upstream};
 use data::{GenConfig, Rng, Store};
-use server::{App, Clock, Config, Upstream};
+use state::{App, Clock};
 
 /// The fixed demo credentials, printed at start so the demo needs no set-up.
 const DEFAULT_KEY: &str = "api_7f3c1e9a2b5d4680";
@@ -59,7 +63,7 @@ fn parse_args(args: &[String]) -> Result<Config, String> {
         live_per_minute: 0.0,
         clock_speed: 1.0,
         upstream: None,
-        login_failures: server::LOGIN_FAILURES,
+        login_failures: config::LOGIN_FAILURES,
         header_timeout_ms: 30_000,
     };
     let mut insecure = false;
@@ -141,7 +145,7 @@ fn parse_args(args: &[String]) -> Result<Config, String> {
         }
     }
     let up_url = up_url
-        .map(|url| proxy::check_url(&url, insecure))
+        .map(|url| upstream::check_url(&url, insecure))
         .transpose()?;
     if insecure && up_url.is_none() {
         return Err("--insecure-upstream needs --upstream".into());
@@ -229,7 +233,7 @@ fn main() -> ExitCode {
         }
     };
     let proxy = match &cfg.upstream {
-        Some(up) => match proxy::Proxy::new(up) {
+        Some(up) => match upstream::Proxy::new(up) {
             Ok(p) => Some(p),
             Err(why) => {
                 eprintln!("pce-sim: {why}");
@@ -245,7 +249,7 @@ fn main() -> ExitCode {
     {
         eprintln!(
             "pce-sim: warning: the upstream {} is plain http: the upstream key and secret cross the network in clear",
-            proxy::display_url(&up.url)
+            upstream::display_url(&up.url)
         );
     }
     let control_token = match secure::random_token() {
@@ -299,7 +303,7 @@ fn main() -> ExitCode {
         app.cfg.api_secret
     );
     if let Some(up) = &app.cfg.upstream {
-        line.push_str(&format!("  upstream {}", proxy::display_url(&up.url)));
+        line.push_str(&format!("  upstream {}", upstream::display_url(&up.url)));
     }
     if app.cfg.control {
         line.push_str(&format!("  control-token {}", app.control_token));

@@ -31,7 +31,8 @@ use tokio::sync::mpsc;
 
 use crate::conns::{fd_limit, ConnState, Connections, Io};
 use crate::http::{Delivery, Request, Response, Streamed};
-use crate::server::{App, Outcome};
+use crate::routes::Outcome;
+use crate::state::App;
 
 /// The longest a connection with a request in flight may go without a byte read or written
 /// (a client that stops reading a response).

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::http::{percent_decode, Request, Response};
-use crate::server::App;
+use crate::state::App;
 
 /// The Content-Security-Policy of every static response.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; \

@@ -1,18 +1,19 @@
-//! The shared state and the routing of each request (the connections are `serve`'s).
+//! The state every request handler shares: the configuration, the simulated clock, the
+//! event store, jobs, faults, the request log, the rate limiters and the upstream client.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
+use crate::config::Config;
 use crate::data::{Rng, Store};
-use crate::faults::{FaultKind, FaultQueue};
-use crate::http::{Delivery, Request, Response};
+use crate::faults::FaultQueue;
+use crate::http::Request;
 use crate::jobs::Jobs;
 use crate::json::{obj, s, J};
-use crate::{api, control, proxy, static_files};
+use crate::upstream::Proxy;
 
 /// The most requests the log keeps.
 const LOG_LIMIT: usize = 100_000;
@@ -22,65 +23,6 @@ pub const LOG_BYTES: usize = 16 * 1024 * 1024;
 const LOG_HEADERS: usize = 64;
 /// The most bytes of one path, query or header value a log entry keeps.
 const LOG_FIELD: usize = 4096;
-/// Failed logins a peer address may make in 60 s when `--login-failures` is not given.
-pub const LOGIN_FAILURES: u32 = 60;
-
-/// Where `--upstream` forwards `/pce/api/v2/` to.
-#[derive(Clone, Debug)]
-pub struct Upstream {
-    /// Base URL, e.g. `https://pce.example.com:8443` (no trailing slash).
-    pub url: String,
-    /// API key sent upstream.
-    pub key: String,
-    /// API secret sent upstream (never printed).
-    pub secret: String,
-    /// A PEM file of the only CA to trust, when given.
-    pub ca: Option<PathBuf>,
-}
-
-/// The command line, read.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// Address to bind.
-    pub listen: String,
-    /// The org id.
-    pub org: u64,
-    /// The API key (Basic user).
-    pub api_key: String,
-    /// The API secret (Basic password).
-    pub api_secret: String,
-    /// Seeded events to make.
-    pub events: usize,
-    /// Days they span.
-    pub days: u32,
-    /// The seed.
-    pub seed: u64,
-    /// The pinned start of the simulated clock, ms since the epoch.
-    pub now_ms: Option<i64>,
-    /// Static files served at `/`.
-    pub www: Option<PathBuf>,
-    /// Static files served at `/pkg/`.
-    pub pkg: Option<PathBuf>,
-    /// Requests per minute per credential; 0 = no limit.
-    pub rate_limit: u32,
-    /// How long an asynchronous job runs.
-    pub async_delay_ms: u64,
-    /// Whether to send CORS headers.
-    pub cors: bool,
-    /// Whether `/_sim/` control endpoints are on.
-    pub control: bool,
-    /// Live events per simulated minute.
-    pub live_per_minute: f64,
-    /// Simulated seconds per real second.
-    pub clock_speed: f64,
-    /// The upstream PCE of the `/pce/` proxy.
-    pub upstream: Option<Upstream>,
-    /// Failed logins per peer address per 60 s before every login of that address is refused; 0 = no limit.
-    pub login_failures: u32,
-    /// The longest a request head may take to arrive, counted from the end of the previous
-    /// response (so it is also the idle timeout of a keep-alive connection), in ms.
-    pub header_timeout_ms: u64,
-}
 
 /// The simulated clock: a start, real time elapsed times a speed, plus manual advances.
 pub struct Clock {
@@ -189,7 +131,7 @@ fn clip(text: &str) -> String {
 
 impl Logged {
     /// The entry of a request, each field clipped, at most `LOG_HEADERS` headers.
-    fn of(req: &Request) -> Logged {
+    pub fn of(req: &Request) -> Logged {
         Logged {
             method: clip(&req.method),
             path: clip(&req.path),
@@ -244,7 +186,7 @@ pub struct RequestLog {
 
 impl RequestLog {
     /// Adds an entry, dropping the oldest while over `LOG_LIMIT` entries or `LOG_BYTES` bytes.
-    fn push(&mut self, entry: Logged) {
+    pub fn push(&mut self, entry: Logged) {
         self.bytes += entry.size();
         self.entries.push_back(entry);
         while self.entries.len() > LOG_LIMIT || self.bytes > LOG_BYTES {
@@ -279,7 +221,7 @@ pub struct App {
     /// The simulated clock.
     pub clock: Clock,
     /// The client of the upstream PCE, with `--upstream`.
-    pub proxy: Option<crate::proxy::Proxy>,
+    pub proxy: Option<Proxy>,
     store: RwLock<Store>,
     jobs: Mutex<Jobs>,
     faults: Mutex<FaultQueue>,
@@ -300,16 +242,6 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// What to do with a connection after a request.
-pub enum Outcome {
-    /// Write this response, this way.
-    Respond(Response, Delivery),
-    /// Never answer.
-    Hang,
-    /// Reset the connection.
-    Reset,
-}
-
 impl App {
     /// The shared state of a server bound to `addr`.
     pub fn new(
@@ -317,7 +249,7 @@ impl App {
         addr: SocketAddr,
         clock: Clock,
         store: Store,
-        proxy: Option<crate::proxy::Proxy>,
+        proxy: Option<Proxy>,
         control_token: String,
     ) -> App {
         let port = addr.port();
@@ -387,128 +319,12 @@ impl App {
     }
 
     /// Whether the request names this server in exactly one Host header.
-    fn host_ok(&self, req: &Request) -> bool {
+    pub fn host_ok(&self, req: &Request) -> bool {
         let mut hosts = req.headers.iter().filter(|(n, _)| n == "host");
         match (hosts.next(), hosts.next()) {
             (Some((_, h)), None) => self.allowed_hosts.contains(&h.to_ascii_lowercase()),
             _ => false,
         }
-    }
-
-    /// Why a control request with a body is refused on its head alone (its Host, its token,
-    /// its page headers, its type), so that no body is read for anyone but the harness.
-    pub fn control_refusal(&self, req: &Request) -> Option<Response> {
-        let refused = if !self.host_ok(req) {
-            Some(misdirected_response())
-        } else {
-            control::refusal(self, req)
-        };
-        refused.map(static_files::harden_missing)
-    }
-
-    /// Answers one request; every answer carries the hardening headers.
-    pub fn handle(&self, req: &Request) -> Outcome {
-        match self.handle_inner(req) {
-            Outcome::Respond(resp, delivery) => {
-                Outcome::Respond(static_files::harden_missing(resp), delivery)
-            }
-            other => other,
-        }
-    }
-
-    fn handle_inner(&self, req: &Request) -> Outcome {
-        let control_path = req.path == "/_sim" || req.path.starts_with("/_sim/");
-        if control_path && self.cfg.control && req.peer.ip().is_loopback() {
-            if !self.host_ok(req) {
-                return misdirected();
-            }
-            return Outcome::Respond(control::handle(self, req), Delivery::Normal);
-        }
-        self.request_count.fetch_add(1, Ordering::SeqCst);
-        if !self.host_ok(req) {
-            return misdirected();
-        }
-        // Only a test harness reads the log, so only `--control` keeps one, and only of requests to this server.
-        if self.cfg.control {
-            self.log().push(Logged::of(req));
-        }
-        // Bound first: a guard in the scrutinee would live through `route`, which locks faults again.
-        let fault = self.faults().take_request_fault(&req.path);
-        let outcome = match fault {
-            None => Outcome::Respond(self.route(req), Delivery::Normal),
-            Some(fault) => self.apply_fault(req, fault),
-        };
-        match outcome {
-            Outcome::Respond(resp, delivery) => {
-                Outcome::Respond(self.with_cors(req, resp), delivery)
-            }
-            other => other,
-        }
-    }
-
-    /// The real response, its streamed body (the proxy's) read whole, for a fault that cuts or trickles it.
-    fn route_buffered(&self, req: &Request) -> Response {
-        self.route(req)
-            .buffered(crate::faults::MAX_BIG_BODY)
-            .unwrap_or_else(|| {
-                Response::error(502, "bad_gateway", "The upstream PCE's answer broke off")
-            })
-    }
-
-    fn apply_fault(&self, req: &Request, fault: FaultKind) -> Outcome {
-        match fault {
-            FaultKind::Respond(resp) => Outcome::Respond(resp, Delivery::Normal),
-            FaultKind::Hang => Outcome::Hang,
-            FaultKind::Reset => Outcome::Reset,
-            FaultKind::ResetMidBody => {
-                Outcome::Respond(self.route_buffered(req), Delivery::ResetMidBody)
-            }
-            FaultKind::SlowBody { chunk, delay_ms } => {
-                Outcome::Respond(self.route_buffered(req), Delivery::Slow { chunk, delay_ms })
-            }
-            FaultKind::Truncate { keep } => {
-                let resp = self.route_buffered(req);
-                let keep = keep.unwrap_or(resp.body.len() / 2);
-                Outcome::Respond(resp, Delivery::Truncate(keep))
-            }
-            FaultKind::BigBody { bytes } => {
-                Outcome::Respond(api::big_body(self, bytes), Delivery::Normal)
-            }
-            // Job faults are taken when a job is created, never here.
-            FaultKind::JobFail(_) | FaultKind::JobStuck => {
-                Outcome::Respond(self.route(req), Delivery::Normal)
-            }
-        }
-    }
-
-    fn with_cors(&self, req: &Request, mut resp: Response) -> Response {
-        let api = req.path.starts_with("/api/") || req.path.starts_with("/pce/");
-        if self.cfg.cors && api && resp.header("access-control-allow-origin").is_none() {
-            resp.headers.extend(cors_headers());
-        }
-        resp
-    }
-
-    fn route(&self, req: &Request) -> Response {
-        let path = req.path.as_str();
-        if path == "/api" || path.starts_with("/api/") {
-            return api::handle(self, req, &path[4..], api::Caller::Basic);
-        }
-        if path == "/pce" || path.starts_with("/pce/") {
-            if self.cfg.upstream.is_some() {
-                return proxy::handle(self, req);
-            }
-            return match path.strip_prefix("/pce/api") {
-                Some(rest) if rest.starts_with('/') => {
-                    api::handle(self, req, rest, api::Caller::Demo)
-                }
-                _ => Response::error(404, "not_found", "Not found"),
-            };
-        }
-        if path == "/pce-config.json" {
-            return pce_config(self, req);
-        }
-        static_files::serve(self, req)
     }
 }
 
@@ -530,27 +346,4 @@ pub fn cors_headers() -> Vec<(String, String)> {
     .iter()
     .map(|(n, v)| (n.to_string(), v.to_string()))
     .collect()
-}
-
-fn misdirected_response() -> Response {
-    Response::text(
-        421,
-        "Misdirected request: the Host header does not name this server.",
-    )
-}
-
-fn misdirected() -> Outcome {
-    Outcome::Respond(misdirected_response(), Delivery::Normal)
-}
-
-fn pce_config(app: &App, req: &Request) -> Response {
-    if req.method != "GET" && req.method != "HEAD" {
-        return Response::text(405, "Method not allowed").with("Allow", "GET, HEAD");
-    }
-    let source = match &app.cfg.upstream {
-        Some(up) => crate::proxy::display_url(&up.url),
-        None => "simulator".to_string(),
-    };
-    let body = obj([("orgId", J::Int(app.cfg.org as i64)), ("source", s(source))]);
-    static_files::harden(Response::json(200, body.to_bytes())).with("Cache-Control", "no-store")
 }
