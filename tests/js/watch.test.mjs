@@ -134,6 +134,9 @@ test("revoked credentials end the watch with the 401 error", async () => {
 });
 
 async function requestsDuring(ms) {
+  // A request already on the wire when the watch ended may reach a busy simulator's log a
+  // moment later: let it land before counting what comes after.
+  await new Promise((r) => setTimeout(r, 100));
   const before = (await sim.requests()).length;
   await new Promise((r) => setTimeout(r, ms));
   return (await sim.requests()).length - before;
