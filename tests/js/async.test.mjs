@@ -1,16 +1,12 @@
 // maxResults above 10000: the asynchronous GET collection (Prefer: respond-async, job polls,
 // datafile), the result cut to maxResults, onProgress, a failed job, and asyncTimeoutMs.
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { countEvents, queryEvents } from "illumio-events";
-import { startSim } from "./sim.mjs";
+import { useSim } from "./sim.mjs";
 import { assertPceError, assertQuiet, assertRecovers, rejection, sent, within } from "./helpers.mjs";
 
-let sim;
-before(async () => { sim = await startSim(["--async-delay-ms", "300", "--events", "10100"]); });
-after(async () => { await sim?.stop(); });
-beforeEach(async () => { await sim.clearFaults(); await sim.clearRequests(); });
-afterEach(async () => { await sim.clearFaults(); });
+const sim = useSim(["--async-delay-ms", "300", "--events", "10100"]);
 
 const EVENTS = "/api/v2/orgs/1/events";
 const JOBS = "/api/v2/orgs/1/jobs/";

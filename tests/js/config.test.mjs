@@ -1,15 +1,11 @@
 // PceConfig: each option, its effect on the wire, and each validation error (with nothing sent).
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { countEvents, getEvent, queryEvents } from "illumio-events";
-import { API_KEY, API_SECRET, startSim } from "./sim.mjs";
+import { API_KEY, API_SECRET, startSim, useSim } from "./sim.mjs";
 import { assertInvalidArgument, assertNothingSent, assertPceError, assertRecovers, rejection, sent } from "./helpers.mjs";
 
-let sim;
-before(async () => { sim = await startSim(); });
-after(async () => { await sim?.stop(); });
-beforeEach(async () => { await sim.clearFaults(); await sim.clearRequests(); });
-afterEach(async () => { await sim.clearFaults(); });
+const sim = useSim();
 
 const calls = {
   queryEvents: (config) => queryEvents(config, { maxResults: 1 }),

@@ -1,16 +1,12 @@
 // http errors at every step (query, job poll, datafile) for every status and body kind, and
 // invalid_response for each break of the contract; each error with its fields, then recovery.
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { countEvents, getEvent, isPceError, queryEvents } from "illumio-events";
-import { startSim } from "./sim.mjs";
+import { useSim } from "./sim.mjs";
 import { assertPceError, assertRecovers, rejection, sent } from "./helpers.mjs";
 
-let sim;
-before(async () => { sim = await startSim(["--async-delay-ms", "0"]); });
-after(async () => { await sim?.stop(); });
-beforeEach(async () => { await sim.clearFaults(); await sim.clearRequests(); });
-afterEach(async () => { await sim.clearFaults(); });
+const sim = useSim(["--async-delay-ms", "0"]);
 
 const EVENTS = "/api/v2/orgs/1/events";
 const JOBS = "/api/v2/orgs/1/jobs/";

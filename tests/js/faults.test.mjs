@@ -1,16 +1,12 @@
 // Broken connections and slow servers: network and timeout errors at each step, a slow body that
 // outlives timeoutMs, a truncated body, and a 50 MB body that comes back whole.
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { countEvents, getEvent, queryEvents } from "illumio-events";
-import { startSim } from "./sim.mjs";
+import { useSim } from "./sim.mjs";
 import { assertPceError, assertQuiet, assertRecovers, closedPort, rejection, sent, within } from "./helpers.mjs";
 
-let sim;
-before(async () => { sim = await startSim(["--async-delay-ms", "0"]); });
-after(async () => { await sim?.stop(); });
-beforeEach(async () => { await sim.clearFaults(); await sim.clearRequests(); });
-afterEach(async () => { await sim.clearFaults(); });
+const sim = useSim(["--async-delay-ms", "0"]);
 
 const EVENTS = "/api/v2/orgs/1/events";
 const JOBS = "/api/v2/orgs/1/jobs/";

@@ -1,29 +1,24 @@
 // createdBy, pceFqdn and several event types at once, through the packed package:
 // each equals pce-sim's own filtering, synchronous and asynchronous; an answer that ignored
 // a filter is refused; arrays of types are merged newest first with about maxResults downloaded.
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { countEvents, queryEvents, watchEvents } from "illumio-events";
-import { startSim } from "./sim.mjs";
+import { useSim } from "./sim.mjs";
 import { assertInvalidArgument, assertNothingSent, assertPceError, rejection, sent } from "./helpers.mjs";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z");
 const iso = (ms) => new Date(ms).toISOString();
 const hrefs = (events) => events.map((e) => e.href);
 
-let sim;
 let agent; // { href, hostname } of a seeded agent
-before(async () => {
-  sim = await startSim(["--events", "6000", "--days", "10"]);
+const sim = useSim(["--events", "6000", "--days", "10"], { setUp: async (sim) => {
   // A second PCE of a Supercluster, and an agent with its own events.
   await sim.inject({ generate: 40, timestamp: iso(NOW - 3600000), spread_ms: 3000000, overrides: { pce_fqdn: "pce2.company.com" } });
   const { body } = await sim.rawJson("/orgs/1/events?event_type=agent.tampering&max_results=1");
   agent = body[0].created_by.agent;
   assert.ok(agent?.href && agent.hostname, "the seeded data has tampering agents");
-});
-after(async () => { await sim?.stop(); });
-beforeEach(async () => { await sim.clearFaults(); await sim.clearRequests(); });
-afterEach(async () => { await sim.clearFaults(); });
+} });
 
 /** pce-sim's own answer to a query string: the events and X-Total-Count. */
 async function simAnswer(queryString) {

@@ -1,11 +1,10 @@
 // getEvent: hrefs (the href is authoritative), bare ids, and every refused form (nothing sent).
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { getEvent, queryEvents } from "illumio-events";
-import { startSim } from "./sim.mjs";
+import { useSim } from "./sim.mjs";
 import { assertInvalidArgument, assertNothingSent, assertPceError, assertRecovers, rejection, sent } from "./helpers.mjs";
 
-let sim;
 let sample;
 const SYSTEM_EVENT = {
   href: "/system_events/5c0ffee0-1234-4abc-9def-000000000001",
@@ -22,15 +21,11 @@ const SYSTEM_EVENT = {
 
 // This simulator serves org 7: the config's orgId is 7, and a config with orgId 1 shows that an
 // href's own org wins.
-before(async () => {
-  sim = await startSim([], { org: 7 });
+const sim = useSim([], { org: 7, setUp: async (sim) => {
   await sim.inject({ events: [SYSTEM_EVENT] });
   [sample] = (await sim.rawJson("/orgs/7/events?max_results=1")).body;
   assert.match(sample.href, /^\/orgs\/7\/events\//);
-});
-after(async () => { await sim?.stop(); });
-beforeEach(async () => { await sim.clearFaults(); await sim.clearRequests(); });
-afterEach(async () => { await sim.clearFaults(); });
+} });
 
 describe("getEvent fetches one event", { timeout: 60000 }, () => {
   it("by its href /orgs/N/events/<id>, exactly as the PCE sent it", async () => {

@@ -1,23 +1,18 @@
 // What the PCE sent reaches the caller unchanged: the seven real events of illumio-py's test data,
 // unknown fields, created_by kinds and severities, nulls, integers beyond 2^53; and 20 queries at once.
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { countEvents, getEvent, queryEvents } from "illumio-events";
-import { startSim } from "./sim.mjs";
+import { useSim } from "./sim.mjs";
 import { assertPceError, assertRecovers, rejection, sent, within } from "./helpers.mjs";
 
 const FIXTURES = JSON.parse(readFileSync(new URL("../fixtures/illumio-py-events.json", import.meta.url), "utf8"));
 
-let sim;
-before(async () => {
-  sim = await startSim();
+const sim = useSim([], { setUp: async (sim) => {
   // The simulator may load them itself; injecting them verbatim is harmless (same hrefs replace).
   await sim.inject({ events: FIXTURES });
-});
-after(async () => { await sim?.stop(); });
-beforeEach(async () => { await sim.clearFaults(); await sim.clearRequests(); });
-afterEach(async () => { await sim.clearFaults(); });
+} });
 
 describe("the real payloads, exactly", { timeout: 60000 }, () => {
   it("the fixture holds seven events, one of them a /system_events/ href", () => {

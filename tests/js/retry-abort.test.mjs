@@ -1,20 +1,15 @@
 // Retries (429 with Retry-After in seconds and as an HTTP date, 502/503/504, network errors; never
 // other statuses; maxRetries counts) and cancellation with an AbortSignal at every stage.
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { countEvents, getEvent, queryEvents } from "illumio-events";
-import { startSim } from "./sim.mjs";
+import { useSim } from "./sim.mjs";
 import { assertNothingSent, assertPceError, assertQuiet, assertRecovers, delay, rejection, sent, within } from "./helpers.mjs";
 
-let sim;
 let sample;
-before(async () => {
-  sim = await startSim(["--async-delay-ms", "0"]);
+const sim = useSim(["--async-delay-ms", "0"], { setUp: async (sim) => {
   [sample] = (await sim.rawJson("/orgs/1/events?max_results=1")).body;
-});
-after(async () => { await sim?.stop(); });
-beforeEach(async () => { await sim.clearFaults(); await sim.clearRequests(); });
-afterEach(async () => { await sim.clearFaults(); });
+} });
 
 const EVENTS = "/api/v2/orgs/1/events";
 const JOBS = "/api/v2/orgs/1/jobs/";

@@ -2,6 +2,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
+import { after, afterEach, before, beforeEach } from "node:test";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 export const SIM_BIN = process.env.PCE_SIM_BIN ?? `${root}target/release/pce-sim`;
@@ -29,6 +30,29 @@ export async function startSim(extraArgs = [], { org = 1 } = {}) {
   ];
   const { child, url, token } = await spawnSim(args);
   return new Sim(child, url, org, token);
+}
+
+/**
+ * One simulator for a test file: started before its tests (with `startSim`'s flags and options),
+ * then `setUp(sim)` (the file's own preparation), its faults and request log cleared around each
+ * test, stopped after them. Returns the `Sim`, usable once the tests run.
+ */
+export function useSim(extraArgs = [], { setUp, ...options } = {}) {
+  let sim;
+  before(async () => {
+    sim = await startSim(extraArgs, options);
+    await setUp?.(sim);
+  });
+  after(async () => { await sim?.stop(); });
+  beforeEach(async () => { await sim.clearFaults(); await sim.clearRequests(); });
+  afterEach(async () => { await sim.clearFaults(); });
+  return new Proxy({}, {
+    get(_, key) {
+      if (!sim) throw new Error("useSim's simulator is used before the tests run");
+      const value = sim[key];
+      return typeof value === "function" ? value.bind(sim) : value;
+    },
+  });
 }
 
 /**

@@ -1,12 +1,12 @@
 // eventTimeline through the packed package: synchronous before any other call,
 // round default sizes, contiguous UTC-aligned buckets, groups, skipped, errors.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { eventTimeline, queryEvents, isPceError } from "illumio-events";
-import { startSim } from "./sim.mjs";
+import { useSim } from "./sim.mjs";
 
 const fixtures = JSON.parse(
   readFileSync(fileURLToPath(new URL("../fixtures/illumio-py-events.json", import.meta.url)), "utf8"),
@@ -15,11 +15,7 @@ const MIN = 60000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-let sim;
-before(async () => {
-  sim = await startSim(["--events", "6000", "--days", "30"]);
-});
-after(() => sim.stop());
+const sim = useSim(["--events", "6000", "--days", "30"]);
 
 /** Checks the invariants every timeline holds. */
 function assertWellFormed(t, eventCount) {

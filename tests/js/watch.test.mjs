@@ -1,15 +1,11 @@
 // watchEvents through the packed package against pce-sim: exactly once, late
 // events, bursts, a long `since`, failures that heal, revoked credentials, stopping.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { watchEvents, countEvents, isPceError } from "illumio-events";
-import { startSim } from "./sim.mjs";
+import { startSim, useSim } from "./sim.mjs";
 
-let sim;
-before(async () => {
-  sim = await startSim(["--events", "2000", "--async-delay-ms", "0", "--rate-limit", "0"]);
-});
-after(() => sim.stop());
+const sim = useSim(["--events", "2000", "--async-delay-ms", "0", "--rate-limit", "0"]);
 
 const simNow = async () => Date.parse((await sim.control("GET", "clock")).now);
 const iso = (ms) => new Date(ms).toISOString();
