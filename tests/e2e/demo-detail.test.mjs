@@ -2,21 +2,9 @@
 // one event, and event data full of markup rendering as inert text.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startDemoSim, launch, openPage, ready, visibleRows, shot, assertClean, sleep } from "./demo-lib.mjs";
+import { useDemo, ready, visibleRows, shot, assertClean, sleep } from "./demo-lib.mjs";
 
-let sim;
-let browser;
-let page;
-
-before(async () => {
-  sim = await startDemoSim(["--events", "3000", "--days", "7", "--seed", "5"]);
-  browser = await launch();
-  page = await openPage(browser);
-});
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+const { sim, browser, page } = useDemo(["--events", "3000", "--days", "7", "--seed", "5"]);
 
 const FIXTURE_DAY = "?range=custom&from=2022-08-17T00:00:00.000Z&to=2022-08-18T00:00:00.000Z";
 const detailText = () => page.textContent("#detail");

@@ -1,26 +1,14 @@
 // Every kind of failure shows a banner that says what to do; the asynchronous collection
 // shows its progress and can be cancelled.
-import { test, before, after } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startDemoSim, launch, openPage, ready, chartState, shot, assertClean, sleep, ROOT } from "./demo-lib.mjs";
+import { useDemo, openPage, ready, chartState, shot, assertClean, sleep, ROOT } from "./demo-lib.mjs";
 import { spawnSim, API_KEY, API_SECRET } from "../js/sim.mjs";
-
-let sim;
-let browser;
-let page;
 
 const ASYNC_DELAY_MS = 5000;
 
-before(async () => {
-  sim = await startDemoSim(["--events", "12500", "--days", "30", "--seed", "9", "--async-delay-ms", String(ASYNC_DELAY_MS)]);
-  browser = await launch({ width: 1280, height: 900 });
-  page = await openPage(browser);
-});
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+const { sim, browser, page } = useDemo(["--events", "12500", "--days", "30", "--seed", "9", "--async-delay-ms", String(ASYNC_DELAY_MS)], { viewport: { width: 1280, height: 900 } });
 
 async function banner(timeout = 30000) {
   const b = await page.waitForSelector('.banner[data-scope="load"]', { timeout });

@@ -1,25 +1,13 @@
 // The demo's filters of issue 10: who created the events (created_by), which PCE of a
 // Supercluster sent them (pce_fqdn), and several event types at once. Each gives the counts
 // pce-sim gives, and survives a reload through the URL.
-import { test, before, after } from "node:test";
+import { test, before } from "node:test";
 import assert from "node:assert/strict";
-import { startDemoSim, launch, openPage, ready, chartState, visibleRows, shot, assertClean } from "./demo-lib.mjs";
-
-let sim;
-let browser;
-let page;
+import { useDemo, ready, chartState, visibleRows, shot, assertClean } from "./demo-lib.mjs";
 
 const OTHER_PCE = "pce2.company.com";
 
-before(async () => {
-  sim = await startDemoSim(["--events", "4000", "--days", "7", "--seed", "17"]);
-  browser = await launch();
-  page = await openPage(browser);
-});
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+const { sim, browser, page } = useDemo(["--events", "4000", "--days", "7", "--seed", "17"]);
 
 /** Waits for the view that follows an action: the URL and the element's drawn window or total change. */
 async function afterChange(action) {

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { API_KEY, API_SECRET, controlHeaders, spawnSim } from "../js/sim.mjs";
+import { after, before } from "node:test";
+import { API_KEY, API_SECRET, controlHeaders, lateBound, spawnSim } from "../js/sim.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const ARTIFACTS = join(ROOT, "tests/artifacts");
@@ -44,6 +45,29 @@ export async function startDemoSim(extraArgs = [], { www = join(ROOT, "www") } =
   ];
   const { child, url, token } = await spawnSim(args);
   return new DemoSim(child, url, pkg, token);
+}
+
+/**
+ * One demo for a test file: pce-sim (`startDemoSim`'s flags and `www`), Chromium at `viewport`
+ * and, unless `page` is false, a page; stopped after the tests. Returns `{ sim, browser, page }`,
+ * usable once the tests run.
+ */
+export function useDemo(extraArgs = [], { www, viewport, page: withPage = true } = {}) {
+  const live = {};
+  before(async () => {
+    live.sim = await startDemoSim(extraArgs, www ? { www } : {});
+    live.browser = await launch(viewport);
+    if (withPage) live.page = await openPage(live.browser);
+  });
+  after(async () => {
+    await live.browser?.close();
+    await live.sim?.stop();
+  });
+  return {
+    sim: lateBound(() => live.sim, "the demo's simulator"),
+    browser: lateBound(() => live.browser, "the demo's browser"),
+    page: lateBound(() => live.page, "the demo's page"),
+  };
 }
 
 /** Starts pce-sim like startDemoSim, serving another folder of pages at / (the element's fixtures). */

@@ -1,21 +1,9 @@
 // Live mode: watchEvents brings a new event into the list and the chart within two intervals.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startDemoSim, launch, openPage, ready, chartState, visibleRows, shot, assertClean, sleep } from "./demo-lib.mjs";
+import { useDemo, ready, chartState, visibleRows, shot, assertClean, sleep } from "./demo-lib.mjs";
 
-let sim;
-let browser;
-let page;
-
-before(async () => {
-  sim = await startDemoSim(["--events", "2000", "--days", "2", "--seed", "3"]);
-  browser = await launch();
-  page = await openPage(browser);
-});
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+const { sim, browser, page } = useDemo(["--events", "2000", "--days", "2", "--seed", "3"]);
 
 const INTERVAL_MS = 2000;
 

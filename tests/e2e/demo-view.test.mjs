@@ -2,23 +2,9 @@
 // filter changes chart and list, the URL keeps the view, and zoom in and out.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import {
-  startDemoSim, launch, openPage, ready, chartState, visibleRows, shot, assertClean,
-} from "./demo-lib.mjs";
+import { useDemo, openPage, ready, chartState, visibleRows, shot, assertClean } from "./demo-lib.mjs";
 
-let sim;
-let browser;
-let page;
-
-before(async () => {
-  sim = await startDemoSim(["--events", "20000", "--days", "30", "--seed", "11"]);
-  browser = await launch();
-  page = await openPage(browser);
-});
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+const { sim, browser, page } = useDemo(["--events", "20000", "--days", "30", "--seed", "11"]);
 
 const fmt = (n) => n.toLocaleString("en-US");
 

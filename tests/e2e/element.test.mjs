@@ -5,23 +5,13 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { startPagesSim, launch, openPage, shot, assertClean, sleep } from "./demo-lib.mjs";
+import { useDemo, openPage, shot, assertClean, sleep } from "./demo-lib.mjs";
 
 const PAGES = fileURLToPath(new URL("./fixtures/element/", import.meta.url));
 const ASYNC_DELAY_MS = 3000;
 
-let sim;
-let browser;
-
-before(async () => {
-  // 20000 events over 30 days: the last 30 days need the asynchronous collection, a week of err does not.
-  sim = await startPagesSim(PAGES, ["--events", "20000", "--days", "30", "--seed", "21", "--async-delay-ms", String(ASYNC_DELAY_MS)]);
-  browser = await launch({ width: 1280, height: 900 });
-});
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+// 20000 events over 30 days: the last 30 days need the asynchronous collection, a week of err does not.
+const { sim, browser } = useDemo(["--events", "20000", "--days", "30", "--seed", "21", "--async-delay-ms", String(ASYNC_DELAY_MS)], { www: PAGES, viewport: { width: 1280, height: 900 }, page: false });
 
 /** A page that counts the element's events in window.__events as they bubble to the document. */
 async function open(path) {
@@ -174,10 +164,15 @@ test("changing an attribute redraws and cancels the old requests", async () => {
     el.removeAttribute("severity");
     el.setAttribute("since", "30d");
   });
+  // The progress text may still be the first load's: wait for the new job's request itself.
+  let jobStarted = false;
+  for (let waited = 0; !jobStarted && waited < 20000; waited += 100) {
+    jobStarted = (await pceRequests()).some((r) => JSON.stringify(r.headers).toLowerCase().includes("respond-async"));
+    if (!jobStarted) await sleep(100);
+  }
+  assert.ok(jobStarted, "the element asked for the asynchronous collection");
   await page.waitForFunction(() => document.querySelector("pce-event-timeline").shadowRoot
     .getElementById("progress-detail").textContent.includes("asynchronous job"), null, { timeout: 20000 });
-  const jobStarted = (await pceRequests()).some((r) => JSON.stringify(r.headers).toLowerCase().includes("respond-async"));
-  assert.ok(jobStarted, "the element asked for the asynchronous collection");
   assert.equal(await page.evaluate(() => document.querySelector("pce-event-timeline").loading), true);
   // A new filter while the job runs: the job is dropped, the new view drawn.
   const before = await loads(page);

@@ -46,11 +46,17 @@ export function useSim(extraArgs = [], { setUp, ...options } = {}) {
   after(async () => { await sim?.stop(); });
   beforeEach(async () => { await sim.clearFaults(); await sim.clearRequests(); });
   afterEach(async () => { await sim.clearFaults(); });
+  return lateBound(() => sim, "useSim's simulator");
+}
+
+/** Stands for the object `current()` returns once the tests run (set up by a `before` hook). */
+export function lateBound(current, name) {
   return new Proxy({}, {
     get(_, key) {
-      if (!sim) throw new Error("useSim's simulator is used before the tests run");
-      const value = sim[key];
-      return typeof value === "function" ? value.bind(sim) : value;
+      const target = current();
+      if (!target) throw new Error(`${name} is used before the tests run`);
+      const value = target[key];
+      return typeof value === "function" ? value.bind(target) : value;
     },
   });
 }
