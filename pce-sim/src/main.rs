@@ -225,7 +225,7 @@ fn main() -> ExitCode {
 
     let now_ms = cfg.now_ms.unwrap_or_else(real_now_ms);
     let mut store = Store::default();
-    store.extend(data::seeded_events(&GenConfig {
+    store.add_seeded(data::seeded_events(&GenConfig {
         org: cfg.org,
         events: cfg.events,
         days: cfg.days,

@@ -4,7 +4,7 @@
 use pce_time::format_rfc3339_millis;
 
 use super::rng::{entity_uuid, Rng};
-use super::store::Fields;
+use super::stored::Fields;
 use super::vocabulary::{User, HOSTS, LABELS, PCE_FQDN, USERS};
 use crate::json::{obj, opt, s, J};
 
