@@ -9,6 +9,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod api;
 mod control;
+mod count_fault;
 mod data;
 mod faults;
 mod http;

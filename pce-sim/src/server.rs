@@ -13,7 +13,7 @@ use crate::faults::{FaultKind, FaultQueue};
 use crate::http::{self, Delivery, ReadError, Request, Response};
 use crate::jobs::Jobs;
 use crate::json::{obj, s, J};
-use crate::{api, control, proxy, static_files};
+use crate::{api, control, count_fault, proxy, static_files};
 
 /// How long an idle keep-alive connection stays open.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -340,6 +340,11 @@ impl App {
             }
             FaultKind::BigBody { bytes } => {
                 Outcome::Respond(api::big_body(self, bytes), Delivery::Normal)
+            }
+            FaultKind::CountIgnoresFilters { window } => {
+                let resp = self.route(req);
+                let resp = count_fault::apply(&self.store(), req, resp, window);
+                Outcome::Respond(resp, Delivery::Normal)
             }
             // Job faults are taken when a job is created, never here.
             FaultKind::JobFail(_) | FaultKind::JobStuck => {
