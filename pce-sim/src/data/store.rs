@@ -248,3 +248,116 @@ pub fn json_array(events: &[EventRef]) -> Vec<u8> {
     out.push(b']');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::value::RawValue;
+    use serde_json::Value;
+
+    use super::*;
+    use crate::data::stored::{instant_of_millis, Fields};
+    use crate::data::{fixture_events, generate, seeded_events, GenConfig, Rng};
+
+    /// An answer read back as stored events, in the order served.
+    fn read(found: &[EventRef]) -> Vec<StoredEvent> {
+        let body = json_array(found);
+        let raw: Vec<&RawValue> = serde_json::from_slice(&body).unwrap();
+        raw.iter()
+            .map(|r| StoredEvent::from_json(r.get()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn seeded_and_verbatim_events_answer_as_one_collection() {
+        let now = 1_800_000_000_000;
+        let mut store = Store::default();
+        store.add_seeded(seeded_events(&GenConfig {
+            org: 1,
+            events: 3000,
+            days: 2,
+            seed: 5,
+            now_ms: now,
+        }));
+        store.extend(fixture_events());
+        let (_, all) = store.query(&Filter::default(), usize::MAX);
+        let all = read(&all);
+        // A verbatim event replaces a seeded one; others land among and next to seeded ones.
+        let victim = &all[100];
+        let replacement = format!(
+            r#"{{"href":"{}","timestamp":"2027-01-15T07:00:00.000Z","severity":"err"}}"#,
+            victim.href
+        );
+        store.insert(StoredEvent::from_json(&replacement).unwrap());
+        let twin = &all[200];
+        let same_time = generate(&mut Rng::new(9), 1, 30, twin.ts.millis(), 0, &Value::Null);
+        let spread = generate(
+            &mut Rng::new(8),
+            1,
+            300,
+            now - 40_000_000,
+            30_000_000,
+            &Value::Null,
+        );
+        store.extend(same_time);
+        store.extend(spread);
+        assert_eq!(store.len(), 3000 + 7 + 330);
+
+        let (total, found) = store.query(&Filter::default(), usize::MAX);
+        let everything = read(&found);
+        assert_eq!((total, everything.len()), (store.len(), store.len()));
+        assert_eq!(
+            everything.iter().filter(|e| e.href == victim.href).count(),
+            1
+        );
+        assert_eq!(store.get(&victim.href).unwrap().json.as_ref(), replacement);
+        // Newest first; among equal timestamps, the later arrivals first.
+        let at_twin: Vec<&StoredEvent> = everything.iter().filter(|e| e.ts == twin.ts).collect();
+        assert!(at_twin.len() > 30);
+        assert_eq!(at_twin.last().unwrap().href, twin.href);
+        assert!(everything.windows(2).all(|w| w[0].ts >= w[1].ts));
+
+        let windows = [
+            (None, None),
+            (Some(now - 30_000_000), None),
+            (Some(now - 36_000_000), Some(now - 20_000_000)),
+            (None, Some(twin.ts.millis())),
+        ];
+        let fields = [
+            Fields::default(),
+            Fields {
+                severity: Some("err".into()),
+                ..Fields::default()
+            },
+            Fields {
+                status: Some("success".into()),
+                event_type: Some("user.sign_in".into()),
+                ..Fields::default()
+            },
+        ];
+        let creators = [None, Some("/users/2"), Some("web-prod-01.company.com")];
+        for (since, until) in windows {
+            for f in &fields {
+                for by in creators {
+                    let filter = Filter {
+                        fields: f.clone(),
+                        created_by: by.map(str::to_string),
+                        since: since.map(instant_of_millis),
+                        until: until.map(instant_of_millis),
+                    };
+                    let want: Vec<&str> = everything
+                        .iter()
+                        .filter(|e| filter.since.is_none_or(|t| e.ts >= t))
+                        .filter(|e| filter.until.is_none_or(|t| e.ts <= t))
+                        .filter(|e| filter.matches(e))
+                        .map(|e| e.href.as_str())
+                        .collect();
+                    let (count, _) = store.query(&filter, 0);
+                    let (_, page) = store.query(&filter, 25);
+                    let page: Vec<String> = read(&page).into_iter().map(|e| e.href).collect();
+                    assert_eq!(count, want.len(), "{filter:?}");
+                    assert_eq!(page, want[..want.len().min(25)], "{filter:?}");
+                }
+            }
+        }
+    }
+}

@@ -29,6 +29,13 @@ pub struct Sim {
     pub ready_line: String,
 }
 
+impl Sim {
+    /// The simulator's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
 impl Drop for Sim {
     fn drop(&mut self) {
         let _ = self.child.kill();
