@@ -55,14 +55,6 @@ impl Matching {
     }
 }
 
-/// What one generating task found: its rows' combos (by the task's own ids), their keys, and
-/// the href index entries.
-struct Part {
-    keys: Vec<Vec<u8>>,
-    combo: Vec<u32>,
-    ids: Vec<(u64, u32)>,
-}
-
 impl Seeded {
     /// Generates the configuration's events, on every core, and keeps their columns.
     pub fn build(cfg: &GenConfig) -> Seeded {
@@ -71,30 +63,37 @@ impl Seeded {
             "at most 4 billion seeded events"
         );
         let (plan, ts) = Plan::new(cfg);
-        let parts: Vec<Part> = ts
+        // Each task writes its rows' columns in place, with combo ids of its own, and
+        // returns the keys of those ids; they are made global afterwards.
+        let mut combo = vec![0u32; ts.len()];
+        let mut ids = vec![(0u64, 0u32); ts.len()];
+        let keys: Vec<Vec<Vec<u8>>> = ts
             .par_chunks(CHUNK)
+            .zip(combo.par_chunks_mut(CHUNK))
+            .zip(ids.par_chunks_mut(CHUNK))
             .enumerate()
-            .map(|(c, stamps)| generate_part(&plan, c * CHUNK, stamps))
+            .map(|(c, ((stamps, combo), ids))| generate_part(&plan, c * CHUNK, stamps, combo, ids))
             .collect();
         let mut global: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut combos = Vec::new();
-        let mut combo = Vec::with_capacity(ts.len());
-        let mut ids = Vec::with_capacity(ts.len());
-        for part in parts {
-            let remap: Vec<u32> = part
-                .keys
-                .into_iter()
-                .map(|key| {
-                    let next = combos.len() as u32;
-                    *global.entry(key).or_insert_with_key(|key| {
-                        combos.push(combo_of_key(key));
-                        next
+        let remaps: Vec<Vec<u32>> = keys
+            .into_iter()
+            .map(|keys| {
+                keys.into_iter()
+                    .map(|key| {
+                        let next = combos.len() as u32;
+                        *global.entry(key).or_insert_with_key(|key| {
+                            combos.push(combo_of_key(key));
+                            next
+                        })
                     })
-                })
-                .collect();
-            combo.extend(part.combo.iter().map(|&c| remap[c as usize]));
-            ids.extend(part.ids);
-        }
+                    .collect()
+            })
+            .collect();
+        combo
+            .par_chunks_mut(CHUNK)
+            .zip(&remaps)
+            .for_each(|(chunk, remap)| chunk.iter_mut().for_each(|c| *c = remap[*c as usize]));
         let mut rows: Vec<Vec<u32>> = vec![Vec::new(); combos.len()];
         let mut sizes = vec![0usize; combos.len()];
         for &c in &combo {
@@ -214,31 +213,34 @@ impl Seeded {
 }
 
 /// Generates the rows from `first` on, at `stamps`, interning their combos locally.
-fn generate_part(plan: &Plan, first: usize, stamps: &[i64]) -> Part {
+/// Generates the rows from `first` on, at `stamps`, into their columns (`combo` by ids of
+/// its own), and returns the keys of those ids.
+fn generate_part(
+    plan: &Plan,
+    first: usize,
+    stamps: &[i64],
+    combo: &mut [u32],
+    ids: &mut [(u64, u32)],
+) -> Vec<Vec<u8>> {
     let mut local: HashMap<Vec<u8>, u32> = HashMap::new();
-    let mut part = Part {
-        keys: Vec::new(),
-        combo: Vec::with_capacity(stamps.len()),
-        ids: Vec::with_capacity(stamps.len()),
-    };
+    let mut keys = Vec::new();
     let mut key = Vec::with_capacity(256);
     for (k, &ts) in stamps.iter().enumerate() {
         let row = first + k;
         let g = plan.event(row, ts);
         combo_key(&g, &mut key);
-        let id = match local.get(&key) {
+        combo[k] = match local.get(&key) {
             Some(&id) => id,
             None => {
-                let id = part.keys.len() as u32;
-                part.keys.push(key.clone());
+                let id = keys.len() as u32;
+                keys.push(key.clone());
                 local.insert(key.clone(), id);
                 id
             }
         };
-        part.combo.push(id);
-        part.ids.push((uuid_key(&g.href).unwrap_or(0), row as u32));
+        ids[k] = (uuid_key(&g.href).unwrap_or(0), row as u32);
     }
-    part
+    keys
 }
 
 /// Marks an absent field in a combo key (generated strings never are this byte).
