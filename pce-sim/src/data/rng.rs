@@ -71,7 +71,7 @@ fn uuid_from(a: u64, b: u64) -> String {
             at += 1;
         }
     }
-    out.iter().map(|&c| c as char).collect()
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// A stable UUID for the `n`th entity of a kind (agents, VENs, clusters), the same in every run.
