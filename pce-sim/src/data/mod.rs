@@ -2,6 +2,8 @@
 //! (random numbers, vocabulary, one generator per event family), and the real fixture events.
 
 mod families;
+#[cfg(test)]
+mod fingerprint;
 mod gen;
 mod rng;
 mod seed;
