@@ -183,14 +183,16 @@ impl Store {
             .filter(|&&r| table.accepts(&matching, r as usize))
             .count();
         let total = table.count(&matching, &range) - gone;
-        let mut out = Vec::new();
-        if limit > 0 {
+        // The walk stops once it has the page, or every match (which the count knows).
+        let wanted = limit.min(total);
+        let mut out = Vec::with_capacity(wanted.min(1 << 16));
+        if wanted > 0 {
             for row in range.rev() {
                 if table.accepts(&matching, row)
                     && (replaced.is_empty() || replaced.binary_search(&(row as u32)).is_err())
                 {
                     out.push(EventRef::Seeded(table.clone(), row as u32));
-                    if out.len() >= limit {
+                    if out.len() >= wanted {
                         break;
                     }
                 }
