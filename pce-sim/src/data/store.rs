@@ -362,4 +362,72 @@ mod tests {
             }
         }
     }
+
+    /// 1000 filtered counts over `events` seeded events, as `events()` asks them: the
+    /// server's own time, without HTTP.
+    fn time_counts(events: usize) -> std::time::Duration {
+        let now = 1_800_000_000_000;
+        let mut store = Store::default();
+        store.add_seeded(Seeded::build(&GenConfig {
+            org: 1,
+            events,
+            days: 30,
+            seed: 7,
+            now_ms: now,
+        }));
+        let values: [(&str, &str); 10] = [
+            ("severity", "err"),
+            ("severity", "info"),
+            ("event_type", "user.sign_in"),
+            ("event_type", "agent.tampering"),
+            ("status", "success"),
+            ("status", "failure"),
+            ("created_by", "/users/1"),
+            ("created_by", "web-prod-01.company.com"),
+            ("pce_fqdn", "pce.company.com"),
+            ("", ""),
+        ];
+        let mut r: u64 = 1;
+        let filters: Vec<Filter> = (0..1000)
+            .map(|i| {
+                let mut f = Filter::default();
+                for (k, v) in [values[i % 10], values[i / 10 % 10]] {
+                    match k {
+                        "severity" => f.fields.severity = Some(v.into()),
+                        "event_type" => f.fields.event_type = Some(v.into()),
+                        "status" => f.fields.status = Some(v.into()),
+                        "pce_fqdn" => f.fields.pce_fqdn = Some(v.into()),
+                        "created_by" => f.created_by = Some(v.into()),
+                        _ => {}
+                    }
+                }
+                r = r.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let len = [3_600_000, 86_400_000, 7 * 86_400_000, 30 * 86_400_000][i / 100 % 4];
+                let since = now - len - (r >> 20) as i64 % (30 * 86_400_000 - len + 1);
+                f.since = Some(instant_of_millis(since));
+                f.until = (i % 3 > 0).then(|| instant_of_millis(since + len));
+                f
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let total: usize = filters.iter().map(|f| store.query(f, 0).0).sum();
+        let took = started.elapsed();
+        assert!(total > 0);
+        println!("1000 filtered counts over {events} events: {took:?} of server time");
+        took
+    }
+
+    #[test]
+    fn counts_take_microseconds() {
+        let took = time_counts(100_000);
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    }
+
+    /// Run by `make bench` in a release build: issue 13's target is 2 s.
+    #[test]
+    #[ignore]
+    fn thousand_counts_over_five_million_events() {
+        let took = time_counts(5_000_000);
+        assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    }
 }
