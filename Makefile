@@ -77,8 +77,12 @@ fuzz-long:
 	@scripts/ensure-tools.sh fuzz
 	fuzz/run.sh $(FUZZ_SECONDS)
 
+# pce-sim at 5 million events first (1000 filtered counts in-process; then start time, memory
+# and the counts over HTTP), then the package.
 bench: consumer sim
 	@scripts/ensure-tools.sh browser
+	cargo test --quiet --release -p pce-sim --bin pce-sim -- --ignored --nocapture
+	cargo test --quiet --release -p pce-sim --test scale -- --ignored --nocapture
 	node bench/run.mjs
 
 clean:

@@ -49,6 +49,12 @@ pub enum FaultKind {
     JobFail(String),
     /// The next asynchronous job created never finishes.
     JobStuck,
+    /// An events collection's `X-Total-Count` counts as if no filter but the time window
+    /// (`window`), or none at all, had been given.
+    CountIgnoresFilters {
+        /// Whether the time window is still applied.
+        window: bool,
+    },
 }
 
 impl Fault {
@@ -201,6 +207,13 @@ pub fn parse(spec: &Value) -> Result<Fault, String> {
                 .to_string(),
         ),
         "job_stuck" => FaultKind::JobStuck,
+        "count_ignores_filters" => FaultKind::CountIgnoresFilters {
+            window: match map.get("scope").map(|v| v.as_str()) {
+                None | Some(Some("window")) => true,
+                Some(Some("all")) => false,
+                Some(_) => return Err("\"scope\" must be \"window\" or \"all\"".into()),
+            },
+        },
         other => return Err(format!("unknown fault kind {other:?}")),
     };
     Ok(Fault {

@@ -2,12 +2,11 @@
 //! then point at a datafile holding the events that matched when the job was created.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pce_time::format_rfc3339_millis;
 
-use crate::data::StoredEvent;
+use crate::data::EventRef;
 use crate::json::{obj, s, J};
 
 /// How many finished or pending jobs are kept; the oldest go first.
@@ -43,7 +42,7 @@ pub struct Job {
     /// How it ends.
     pub fate: Fate,
     /// The events that matched when it was created, newest first.
-    pub events: Vec<Arc<StoredEvent>>,
+    pub events: Vec<EventRef>,
 }
 
 /// A job's state at an instant.

@@ -2,10 +2,16 @@
 //!
 //! See README.md for the flags, the control endpoints and the fault kinds.
 
+// The seeded events are made on every core at startup, with many small allocations each:
+// mimalloc makes that about 1.5 times as fast as the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod api;
 mod config;
 mod conns;
 mod control;
+mod count_fault;
 mod data;
 mod faults;
 mod http;
@@ -273,7 +279,7 @@ fn main() -> ExitCode {
 
     let now_ms = cfg.now_ms.unwrap_or_else(real_now_ms);
     let mut store = Store::default();
-    store.extend(data::seeded_events(&GenConfig {
+    store.add_seeded(data::seeded_events(&GenConfig {
         org: cfg.org,
         events: cfg.events,
         days: cfg.days,

@@ -7,7 +7,7 @@ use crate::faults::FaultKind;
 use crate::http::{Delivery, Request, Response};
 use crate::json::{obj, s, J};
 use crate::state::{cors_headers, App, Logged};
-use crate::{api, control, proxy, static_files, upstream};
+use crate::{api, control, count_fault, proxy, static_files, upstream};
 
 /// What to do with a connection after a request.
 pub enum Outcome {
@@ -98,6 +98,11 @@ impl App {
             }
             FaultKind::BigBody { bytes } => {
                 Outcome::Respond(api::big_body(self, bytes), Delivery::Normal)
+            }
+            FaultKind::CountIgnoresFilters { window } => {
+                let resp = self.route(req);
+                let resp = count_fault::apply(&self.store(), req, resp, window);
+                Outcome::Respond(resp, Delivery::Normal)
             }
             // Job faults are taken when a job is created, never here.
             FaultKind::JobFail(_) | FaultKind::JobStuck => {

@@ -1,10 +1,10 @@
 //! What every event family shares: the generator's draws of people, hosts and addresses, the
 //! JSON pieces they are written with, and the assembly of a whole event from a family's result.
 
-use pce_time::format_rfc3339_millis;
+use pce_time::{civil_from_days, DAY_MS};
 
 use super::rng::{entity_uuid, Rng};
-use super::store::Fields;
+use super::stored::Fields;
 use super::vocabulary::{User, HOSTS, LABELS, PCE_FQDN, USERS};
 use crate::json::{obj, opt, s, J};
 
@@ -160,9 +160,32 @@ pub fn created(items: Vec<J>) -> J {
     obj([("created", J::Arr(items))])
 }
 
-/// An RFC 3339 timestamp with milliseconds, as a PCE writes them.
+/// An RFC 3339 timestamp with milliseconds, as a PCE writes them (`null` outside years
+/// 0 to 9999): the text of `pce_time::format_rfc3339_millis`, written by hand because
+/// `format!` was an eighth of the time it takes to seed millions of events.
 pub fn iso(ms: i64) -> J {
-    opt(format_rfc3339_millis(ms).as_deref())
+    let (year, month, day) = civil_from_days(ms.div_euclid(DAY_MS));
+    if !(0..=9999).contains(&year) {
+        return J::Null;
+    }
+    let in_day = ms.rem_euclid(DAY_MS);
+    let mut out = *b"0000-00-00T00:00:00.000Z";
+    let fields = [
+        (0, 4, year),
+        (5, 2, i64::from(month)),
+        (8, 2, i64::from(day)),
+        (11, 2, in_day / 3_600_000),
+        (14, 2, in_day / 60_000 % 60),
+        (17, 2, in_day / 1000 % 60),
+        (20, 3, in_day % 1000),
+    ];
+    for (at, width, mut value) in fields {
+        for i in (at..at + width).rev() {
+            out[i] = b'0' + (value % 10) as u8;
+            value /= 10;
+        }
+    }
+    J::Str(out.iter().map(|&b| char::from(b)).collect())
 }
 
 /// A reference to an object of `kind` by its href: `{"label": {"href": ...}}`.
@@ -373,6 +396,36 @@ impl Gen<'_> {
             href,
             fields,
             event,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pce_time::format_rfc3339_millis;
+
+    use super::*;
+
+    #[test]
+    fn iso_writes_what_pce_time_formats() {
+        let mut ms: i64 = -62_167_219_200_000 - 5; // just before year 0
+        let mut step: i64 = 1;
+        while ms < 253_402_300_800_000 + 5 {
+            let want = format_rfc3339_millis(ms).map_or(J::Null, J::Str);
+            assert_eq!(iso(ms).to_bytes(), want.to_bytes(), "{ms}");
+            ms += step;
+            step = step * 3 / 2 + 7;
+        }
+        for ms in [
+            0,
+            999,
+            1_000,
+            1_800_000_000_123,
+            253_402_300_799_999,
+            253_402_300_800_000,
+        ] {
+            let want = format_rfc3339_millis(ms).map_or(J::Null, J::Str);
+            assert_eq!(iso(ms).to_bytes(), want.to_bytes(), "{ms}");
         }
     }
 }

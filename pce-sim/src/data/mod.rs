@@ -2,17 +2,28 @@
 //! (random numbers, vocabulary, one generator per event family), and the real fixture events.
 
 mod families;
+#[cfg(test)]
+mod fingerprint;
 mod gen;
 mod rng;
 mod seed;
+mod seeded;
 mod store;
+mod stored;
 mod vocabulary;
 
 use serde_json::value::RawValue;
 
 pub use rng::Rng;
-pub use seed::{generate, seeded_events, GenConfig};
-pub use store::{json_array, Filter, Store, StoredEvent};
+pub use seed::{generate, GenConfig};
+pub use seeded::Seeded;
+pub use store::{json_array, EventRef, Store};
+pub use stored::{Filter, StoredEvent};
+
+/// The seeded events of a configuration, as compact columns (on every core).
+pub fn seeded_events(cfg: &GenConfig) -> Seeded {
+    Seeded::build(cfg)
+}
 
 /// The seven real events from illumio-py's public test data, kept verbatim.
 pub const FIXTURES: &str = include_str!(concat!(

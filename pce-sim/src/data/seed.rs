@@ -2,12 +2,13 @@
 //! and what kind each one is.
 
 use pce_time::DAY_MS;
+use rayon::slice::ParallelSliceMut;
 use serde_json::Value;
 
 use super::families;
 use super::gen::{Gen, Generated};
 use super::rng::{mix, Rng};
-use super::store::StoredEvent;
+use super::stored::StoredEvent;
 use super::vocabulary::{pick_kind, Kind, DAY_KINDS, NIGHT_KINDS};
 use crate::json::J;
 
@@ -35,83 +36,89 @@ pub struct GenConfig {
     pub now_ms: i64,
 }
 
-/// The seeded events: the same configuration always gives byte-identical events.
-pub fn seeded_events(cfg: &GenConfig) -> Vec<StoredEvent> {
-    let mut rng = Rng::new(cfg.seed ^ 0x005E_ED0F_E7E7);
-    let days = i64::from(cfg.days.max(1));
-    let start_ms = cfg.now_ms - days * DAY_MS;
-    let minutes = (days * 1440) as usize;
+/// What the seeded events are made from: the org, the seed, and the bursts. With an event's
+/// index and timestamp it gives that event again, byte for byte, which is what lets the store
+/// keep only compact columns and write an event's JSON when it is served.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    org: u64,
+    seed: u64,
+    bursts: Vec<Burst>,
+}
 
-    // Activity per minute: office hours on weekdays, quiet nights and weekends,
-    // some noise per hour, and a few short bursts.
-    let mut weights = vec![0f64; minutes];
-    let mut hour_noise = 1.0;
-    for (m, w) in weights.iter_mut().enumerate() {
-        let at = start_ms + m as i64 * 60_000;
-        if m % 60 == 0 {
-            hour_noise = 0.6 + rng.unit() * 0.8;
-        }
-        *w = activity(at) * hour_noise;
-    }
-    let mut bursts = Vec::new();
-    let burst_count = (days / 3).max(1) as u64;
-    for id in 0..burst_count {
-        let first = rng.below(minutes as u64) as usize;
-        let len = 3 + rng.below(18) as usize;
-        for w in weights.iter_mut().skip(first).take(len) {
-            *w += 12.0;
-        }
-        bursts.push(Burst {
-            start_ms: start_ms + first as i64 * 60_000,
-            end_ms: start_ms + (first + len) as i64 * 60_000,
-            tampering: rng.chance(0.35),
-            id,
-        });
-    }
-    let mut cumulative = Vec::with_capacity(minutes);
-    let mut acc = 0.0;
-    for w in &weights {
-        acc += w;
-        cumulative.push(acc);
-    }
-    let mut stamps: Vec<i64> = (0..cfg.events)
-        .map(|_| {
-            let r = rng.unit() * acc;
-            let m = cumulative.partition_point(|c| *c <= r).min(minutes - 1);
-            (start_ms + m as i64 * 60_000 + rng.below(60_000) as i64).min(cfg.now_ms)
-        })
-        .collect();
-    stamps.sort_unstable();
+impl Plan {
+    /// The plan of a configuration and the timestamps of its events, oldest first: the same
+    /// configuration always gives the same timestamps and byte-identical events.
+    pub fn new(cfg: &GenConfig) -> (Plan, Vec<i64>) {
+        let mut rng = Rng::new(cfg.seed ^ 0x005E_ED0F_E7E7);
+        let days = i64::from(cfg.days.max(1));
+        let start_ms = cfg.now_ms - days * DAY_MS;
+        let minutes = (days * 1440) as usize;
 
-    // Each event has its own PRNG, so the two halves can be built in parallel
-    // and still give the same bytes.
-    let seed = cfg.seed;
-    let org = cfg.org;
-    let build = |range: std::ops::Range<usize>| -> Vec<StoredEvent> {
-        range
-            .map(|i| {
-                let mut r = Rng::new(mix(seed
-                    .wrapping_add(i as u64)
-                    .wrapping_mul(0xA24B_AED4_963E_E407)));
-                let ts = stamps[i];
-                let burst = bursts
-                    .iter()
-                    .find(|b| ts >= b.start_ms && ts < b.end_ms)
-                    .copied()
-                    .filter(|_| r.chance(0.85));
-                stored(ts, make_event(&mut r, org, ts, burst, &Value::Null))
+        // Activity per minute: office hours on weekdays, quiet nights and weekends,
+        // some noise per hour, and a few short bursts.
+        let mut weights = vec![0f64; minutes];
+        let mut hour_noise = 1.0;
+        for (m, w) in weights.iter_mut().enumerate() {
+            let at = start_ms + m as i64 * 60_000;
+            if m % 60 == 0 {
+                hour_noise = 0.6 + rng.unit() * 0.8;
+            }
+            *w = activity(at) * hour_noise;
+        }
+        let mut bursts = Vec::new();
+        let burst_count = (days / 3).max(1) as u64;
+        for id in 0..burst_count {
+            let first = rng.below(minutes as u64) as usize;
+            let len = 3 + rng.below(18) as usize;
+            for w in weights.iter_mut().skip(first).take(len) {
+                *w += 12.0;
+            }
+            bursts.push(Burst {
+                start_ms: start_ms + first as i64 * 60_000,
+                end_ms: start_ms + (first + len) as i64 * 60_000,
+                tampering: rng.chance(0.35),
+                id,
+            });
+        }
+        let mut cumulative = Vec::with_capacity(minutes);
+        let mut acc = 0.0;
+        for w in &weights {
+            acc += w;
+            cumulative.push(acc);
+        }
+        let mut stamps: Vec<i64> = (0..cfg.events)
+            .map(|_| {
+                let r = rng.unit() * acc;
+                let m = cumulative.partition_point(|c| *c <= r).min(minutes - 1);
+                (start_ms + m as i64 * 60_000 + rng.below(60_000) as i64).min(cfg.now_ms)
             })
-            .collect()
-    };
-    let n = stamps.len();
-    let half = n / 2;
-    let (mut a, b) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| build(half..n));
-        let first = build(0..half);
-        (first, second.join().unwrap_or_default())
-    });
-    a.extend(b);
-    a
+            .collect();
+        // Equal timestamps are indistinguishable, so any sort gives the same list.
+        stamps.par_sort_unstable();
+        let plan = Plan {
+            org: cfg.org,
+            seed: cfg.seed,
+            bursts,
+        };
+        (plan, stamps)
+    }
+
+    /// The `index`th seeded event, at `ts_ms` (its timestamp in the plan's list). Each event
+    /// has its own PRNG, so events can be made in any order, in parallel, and again.
+    pub fn event(&self, index: usize, ts_ms: i64) -> Generated {
+        let mut r = Rng::new(mix(self
+            .seed
+            .wrapping_add(index as u64)
+            .wrapping_mul(0xA24B_AED4_963E_E407)));
+        let burst = self
+            .bursts
+            .iter()
+            .find(|b| ts_ms >= b.start_ms && ts_ms < b.end_ms)
+            .copied()
+            .filter(|_| r.chance(0.85));
+        make_event(&mut r, self.org, ts_ms, burst, &Value::Null)
+    }
 }
 
 /// Relative activity at an instant: weekday office hours are busy, nights and weekends quiet.
@@ -194,86 +201,4 @@ fn make_event(
 /// A generated event as the store keeps it.
 fn stored(ts_ms: i64, g: Generated) -> StoredEvent {
     StoredEvent::from_generated(ts_ms, g.href, g.fields, &g.event)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cfg(events: usize) -> GenConfig {
-        GenConfig {
-            org: 1,
-            events,
-            days: 30,
-            seed: 7,
-            now_ms: 1_800_000_000_000,
-        }
-    }
-
-    #[test]
-    fn seeded_data_is_deterministic() {
-        let a = seeded_events(&cfg(500));
-        let b = seeded_events(&cfg(500));
-        assert_eq!(a.len(), 500);
-        assert!(a.iter().zip(&b).all(|(x, y)| x.json == y.json));
-    }
-
-    #[test]
-    fn events_are_sized_and_valid() {
-        let events = seeded_events(&cfg(3000));
-        let total: usize = events.iter().map(|e| e.json.len()).sum();
-        let mean = total / events.len();
-        assert!((700..=1600).contains(&mean), "mean size {mean}");
-        for e in &events {
-            let v: Value = serde_json::from_str(&e.json).unwrap();
-            assert_eq!(v["href"].as_str(), Some(e.href.as_str()));
-            assert!(StoredEvent::from_json(&e.json).is_ok());
-        }
-    }
-
-    /// FNV-1a over every stored event's debug form (timestamp, href, fields, creators, JSON):
-    /// a fingerprint of the generator's output that does not depend on std's hasher.
-    fn fingerprint(events: &[StoredEvent]) -> u64 {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for e in events {
-            for b in format!("{e:?}").bytes() {
-                h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
-        h
-    }
-
-    #[test]
-    fn generated_bytes_never_change() {
-        // Recorded from the generator before it was split into families: any change
-        // to the order of the random draws or to the JSON shows up here.
-        let seeded = seeded_events(&GenConfig {
-            org: 1,
-            events: 5000,
-            days: 30,
-            seed: 7,
-            now_ms: 1_800_000_000_000,
-        });
-        let mut rng = Rng::new(42);
-        let plain = generate(&mut rng, 3, 400, 1_790_000_000_000, 3_600_000, &Value::Null);
-        let overrides: Value = serde_json::from_str(
-            r#"{"event_type":"custom.audit","severity":"err","status":null,"extra":[1,"x"]}"#,
-        )
-        .unwrap();
-        let overridden = generate(&mut rng, 3, 200, 1_790_000_000_000, 0, &overrides);
-        let got = [
-            fingerprint(&seeded),
-            fingerprint(&plain),
-            fingerprint(&overridden),
-        ];
-        assert_eq!(
-            got,
-            [
-                0xa22f_0f95_acd3_dfc1,
-                0x327f_c345_d81d_cf4d,
-                0xb90a_07f7_8567_5d31
-            ],
-            "{got:#x?}"
-        );
-    }
 }
