@@ -7,8 +7,8 @@
 #![no_main]
 
 use arbitrary::{Arbitrary, Result, Unstructured};
-use illumio_events::error::ErrorKind;
 use illumio_events::arguments::{Options, Value};
+use illumio_events::error::ErrorKind;
 use illumio_events::query::{EventQuery, QueryFor, MAX_SYNC_RESULTS, SEVERITIES};
 use libfuzzer_sys::fuzz_target;
 use pce_time::format_rfc3339_millis;
@@ -206,7 +206,9 @@ fuzz_target!(|input: Input| {
                 input
                     .options
                     .iter()
-                    .any(|(k, _)| e.message.contains(&format!("`{k}`"))),
+                    // An item of an array option is named by its index: `eventType[2]`.
+                    .any(|(k, _)| e.message.contains(&format!("`{k}`"))
+                        || e.message.contains(&format!("`{k}["))),
                 "{} names no given option of {:?}",
                 e.message,
                 input.options
