@@ -11,6 +11,7 @@ use crate::faults::FaultKind;
 use crate::http::{base64_decode, parse_query, Request, Response};
 use crate::jobs::{Fate, Job, State};
 use crate::state::{cors_headers, App};
+use crate::values::Compact;
 
 /// The largest `max_results` of a synchronous collection.
 pub const MAX_RESULTS: usize = 10_000;

@@ -16,8 +16,8 @@ use serde_json::Value;
 use crate::data::{self, StoredEvent};
 use crate::faults;
 use crate::http::{Request, Response};
-use crate::json::{obj, s, J};
 use crate::state::App;
+use crate::values::{obj, s, Compact};
 
 /// The largest control request body (a `respond` fault may carry a whole datafile).
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -120,9 +120,9 @@ pub fn handle(app: &App, req: &Request) -> Response {
             let body = obj([
                 (
                     "requests",
-                    J::Int(app.request_count.load(Ordering::SeqCst) as i64),
+                    Value::from(app.request_count.load(Ordering::SeqCst) as i64),
                 ),
-                ("events", J::Int(app.store().len() as i64)),
+                ("events", Value::from(app.store().len() as i64)),
             ]);
             Response::json(200, body.to_bytes())
         }

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use serde_json::Value;
 
 use crate::http::{base64_decode, Response};
-use crate::json::J;
+use crate::values::Compact;
 
 /// The largest body a `big_body` fault may ask for.
 pub const MAX_BIG_BODY: u64 = 128 * 1024 * 1024;
@@ -114,14 +114,14 @@ impl FaultQueue {
     }
 
     /// The pending faults, each as posted plus its remaining `times`.
-    pub fn list(&self) -> J {
-        J::Arr(
+    pub fn list(&self) -> Value {
+        Value::Array(
             self.faults
                 .iter()
                 .map(|f| {
-                    let mut j = J::from(&f.spec);
-                    j.set("path", J::Str(f.path.clone()));
-                    j.set("times", J::Int(f.times as i64));
+                    let mut j = f.spec.clone();
+                    j.set("path", Value::String(f.path.clone()));
+                    j.set("times", Value::from(f.times as i64));
                     j
                 })
                 .collect(),

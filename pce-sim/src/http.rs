@@ -99,7 +99,7 @@ impl Response {
 
     /// An Illumio-style JSON error.
     pub fn error(status: u16, token: &str, message: &str) -> Response {
-        Response::json(status, crate::json::error_body(token, message))
+        Response::json(status, crate::values::error_body(token, message))
     }
 
     /// A short plain-text response.
@@ -179,7 +179,8 @@ pub fn percent_decode(text: &str, plus_as_space: bool) -> Vec<u8> {
 }
 
 /// Splits a query string into percent-decoded `(name, value)` pairs.
-/// `None` when a name or value is not UTF-8 after decoding.
+/// `None` when a name or value is not UTF-8 after decoding: a PCE refuses such a query, where
+/// `form_urlencoded` would replace the bytes with U+FFFD and filter on something else.
 pub fn parse_query(query: &str) -> Option<Vec<(String, String)>> {
     let mut pairs = Vec::new();
     for part in query.split('&').filter(|p| !p.is_empty()) {

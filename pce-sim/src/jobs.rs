@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use pce_time::format_rfc3339_millis;
 
 use crate::data::EventRef;
-use crate::json::{obj, s, J};
+use crate::values::{obj, s, Compact};
+use serde_json::Value;
 
 /// How many finished or pending jobs are kept; the oldest go first.
 const MAX_JOBS: usize = 1000;
@@ -68,10 +69,10 @@ impl Job {
     }
 
     /// Its JSON, as `GET /orgs/{org}/jobs/{id}` shows it.
-    pub fn to_json(&self, state: &State) -> J {
+    pub fn to_json(&self, state: &State) -> Value {
         let terminated =
             format_rfc3339_millis(self.requested_at_ms + self.delay.as_millis() as i64);
-        let terminated = terminated.map_or(J::Null, J::Str);
+        let terminated = terminated.map_or(Value::Null, Value::String);
         let (status, result) = match state {
             State::Running(_) => ("running", obj([])),
             State::Done => (
@@ -91,7 +92,7 @@ impl Job {
             ("status", s(status)),
             (
                 "requested_at",
-                format_rfc3339_millis(self.requested_at_ms).map_or(J::Null, J::Str),
+                format_rfc3339_millis(self.requested_at_ms).map_or(Value::Null, Value::String),
             ),
             ("requested_by", obj([("href", s("/users/1"))])),
         ]);

@@ -16,7 +16,6 @@ mod data;
 mod faults;
 mod http;
 mod jobs;
-mod json;
 mod proxy;
 mod routes;
 mod secure;
@@ -24,6 +23,7 @@ mod serve;
 mod state;
 mod static_files;
 mod upstream;
+mod values;
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, ToSocketAddrs};

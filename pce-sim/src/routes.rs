@@ -5,9 +5,10 @@ use std::sync::atomic::Ordering;
 
 use crate::faults::FaultKind;
 use crate::http::{Delivery, Request, Response};
-use crate::json::{obj, s, J};
 use crate::state::{cors_headers, App, Logged};
+use crate::values::{obj, s, Compact};
 use crate::{api, control, count_fault, proxy, static_files, upstream};
+use serde_json::Value;
 
 /// What to do with a connection after a request.
 pub enum Outcome {
@@ -161,6 +162,9 @@ fn pce_config(app: &App, req: &Request) -> Response {
         Some(up) => upstream::display_url(&up.url),
         None => "simulator".to_string(),
     };
-    let body = obj([("orgId", J::Int(app.cfg.org as i64)), ("source", s(source))]);
+    let body = obj([
+        ("orgId", Value::from(app.cfg.org as i64)),
+        ("source", s(source)),
+    ]);
     static_files::harden(Response::json(200, body.to_bytes())).with("Cache-Control", "no-store")
 }

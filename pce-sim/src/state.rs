@@ -12,8 +12,9 @@ use crate::data::{Rng, Store};
 use crate::faults::FaultQueue;
 use crate::http::Request;
 use crate::jobs::Jobs;
-use crate::json::{obj, s, J};
 use crate::upstream::Proxy;
+use crate::values::{obj, object, s};
+use serde_json::Value;
 
 /// The most requests the log keeps.
 const LOG_LIMIT: usize = 100_000;
@@ -157,22 +158,22 @@ impl Logged {
     }
 
     /// Its JSON for `GET /_sim/requests`.
-    pub fn to_json(&self) -> J {
-        let mut headers: Vec<(crate::json::Key, J)> = Vec::new();
+    pub fn to_json(&self) -> Value {
+        let mut headers: Vec<(String, Value)> = Vec::new();
         for (name, value) in &self.headers {
             match headers.iter_mut().find(|(n, _)| n == name) {
-                Some((_, J::Str(v))) => {
+                Some((_, Value::String(v))) => {
                     v.push_str(", ");
                     v.push_str(value);
                 }
-                _ => headers.push((name.clone().into(), s(value.clone()))),
+                _ => headers.push((name.clone(), s(value.clone()))),
             }
         }
         obj([
             ("method", s(self.method.clone())),
             ("path", s(self.path.clone())),
             ("query", s(self.query.clone())),
-            ("headers", J::Obj(headers)),
+            ("headers", object(headers)),
         ])
     }
 }

@@ -6,7 +6,8 @@ use pce_time::{civil_from_days, DAY_MS};
 use super::rng::{entity_uuid, Rng};
 use super::stored::Fields;
 use super::vocabulary::{User, HOSTS, LABELS, PCE_FQDN, USERS};
-use crate::json::{obj, opt, s, J};
+use crate::values::{obj, object, opt, s};
+use serde_json::Value;
 
 /// The generator of one event: its org, its random numbers, and the burst it belongs to.
 pub struct Gen<'a> {
@@ -25,8 +26,8 @@ pub struct Act {
     method: Option<&'static str>,
     code: Option<i64>,
     src_ip: Option<String>,
-    info: Option<J>,
-    errors: Option<J>,
+    info: Option<Value>,
+    errors: Option<Value>,
 }
 
 impl Act {
@@ -60,13 +61,13 @@ impl Act {
     }
 
     /// The same call, with `info` about it.
-    pub fn with_info(mut self, info: J) -> Act {
+    pub fn with_info(mut self, info: Value) -> Act {
         self.info = Some(info);
         self
     }
 
     /// The same call, with the `errors` it was refused with.
-    pub fn with_errors(mut self, errors: J) -> Act {
+    pub fn with_errors(mut self, errors: Value) -> Act {
         self.errors = Some(errors);
         self
     }
@@ -81,20 +82,20 @@ pub struct Outcome {
     /// `severity`.
     pub severity: &'static str,
     /// `created_by`.
-    pub created_by: J,
+    pub created_by: Value,
     /// `action` (an object, or null).
-    pub action: J,
+    pub action: Value,
     /// `resource_changes`.
-    pub changes: Vec<J>,
+    pub changes: Vec<Value>,
     /// `notifications`.
-    pub notes: Vec<J>,
+    pub notes: Vec<Value>,
     /// Whether the href is a `/system_events/` one rather than an org's.
     pub system_href: bool,
 }
 
 impl Outcome {
     /// A successful `info` event with no changes or notifications yet.
-    pub fn new(event_type: &'static str, created_by: J, action: J) -> Outcome {
+    pub fn new(event_type: &'static str, created_by: Value, action: Value) -> Outcome {
         Outcome {
             event_type,
             status: Some("success"),
@@ -142,31 +143,31 @@ pub struct Generated {
     /// Its filterable fields.
     pub fields: Fields,
     /// The whole event.
-    pub event: J,
+    pub event: Value,
 }
 
 /// A change from `before` to `after`.
-pub fn ba(before: J, after: J) -> J {
+pub fn ba(before: Value, after: Value) -> Value {
     obj([("before", before), ("after", after)])
 }
 
 /// A change that sets a value where there was none.
-pub fn new_value(after: J) -> J {
-    ba(J::Null, after)
+pub fn new_value(after: Value) -> Value {
+    ba(Value::Null, after)
 }
 
 /// A list change that only adds `items`.
-pub fn created(items: Vec<J>) -> J {
-    obj([("created", J::Arr(items))])
+pub fn created(items: Vec<Value>) -> Value {
+    obj([("created", Value::Array(items))])
 }
 
 /// An RFC 3339 timestamp with milliseconds, as a PCE writes them (`null` outside years
 /// 0 to 9999): the text of `pce_time::format_rfc3339_millis`, written by hand because
 /// `format!` was an eighth of the time it takes to seed millions of events.
-pub fn iso(ms: i64) -> J {
+pub fn iso(ms: i64) -> Value {
     let (year, month, day) = civil_from_days(ms.div_euclid(DAY_MS));
     if !(0..=9999).contains(&year) {
-        return J::Null;
+        return Value::Null;
     }
     let in_day = ms.rem_euclid(DAY_MS);
     let mut out = *b"0000-00-00T00:00:00.000Z";
@@ -185,26 +186,26 @@ pub fn iso(ms: i64) -> J {
             value /= 10;
         }
     }
-    J::Str(out.iter().map(|&b| char::from(b)).collect())
+    Value::String(out.iter().map(|&b| char::from(b)).collect())
 }
 
 /// A reference to an object of `kind` by its href: `{"label": {"href": ...}}`.
-pub fn resource(kind: &'static str, href: String) -> J {
+pub fn resource(kind: &'static str, href: String) -> Value {
     obj([(kind, obj([("href", s(href))]))])
 }
 
 /// An agent, VEN or workload as events name them: its href and hostname.
-pub fn host_ref(href: String, hostname: &str) -> J {
+pub fn host_ref(href: String, hostname: &str) -> Value {
     obj([("href", s(href)), ("hostname", s(hostname))])
 }
 
 /// `created_by` of what the PCE itself does.
-pub fn system_creator() -> J {
+pub fn system_creator() -> Value {
     obj([("system", obj([]))])
 }
 
 /// A user as events name them: href and username.
-pub fn user_ref(user: User) -> J {
+pub fn user_ref(user: User) -> Value {
     obj([
         ("href", s(format!("/users/{}", user.0))),
         ("username", s(user.1)),
@@ -212,7 +213,7 @@ pub fn user_ref(user: User) -> J {
 }
 
 /// `created_by` of what a user does.
-pub fn user_creator(user: User) -> J {
+pub fn user_creator(user: User) -> Value {
     obj([("user", user_ref(user))])
 }
 
@@ -277,19 +278,19 @@ impl Gen<'_> {
     }
 
     /// The `action` object of a call.
-    pub fn action(&mut self, a: Act) -> J {
-        let mut fields = vec![("uuid".into(), s(self.rng.uuid()))];
+    pub fn action(&mut self, a: Act) -> Value {
+        let mut fields: Vec<(&str, Value)> = vec![("uuid", s(self.rng.uuid()))];
         if let Some(info) = a.info {
-            fields.push(("info".into(), info));
+            fields.push(("info", info));
         }
-        fields.push(("api_endpoint".into(), opt(a.endpoint.as_deref())));
-        fields.push(("api_method".into(), opt(a.method)));
-        fields.push(("http_status_code".into(), a.code.map_or(J::Null, J::Int)));
-        fields.push(("src_ip".into(), opt(a.src_ip.as_deref())));
+        fields.push(("api_endpoint", opt(a.endpoint.as_deref())));
+        fields.push(("api_method", opt(a.method)));
+        fields.push(("http_status_code", a.code.map_or(Value::Null, Value::from)));
+        fields.push(("src_ip", opt(a.src_ip.as_deref())));
         if let Some(errors) = a.errors {
-            fields.push(("errors".into(), errors));
+            fields.push(("errors", errors));
         }
-        J::Obj(fields)
+        object(fields)
     }
 
     /// A call of the public API, mostly with an API key, with errors when it was refused.
@@ -312,7 +313,7 @@ impl Gen<'_> {
             } else {
                 "input_validation_error"
             };
-            act = act.with_errors(J::Arr(vec![obj([
+            act = act.with_errors(Value::Array(vec![obj([
                 ("token", s(token)),
                 ("message", s("The request was refused: a referenced object does not exist or a value is out of range")),
             ])]));
@@ -321,13 +322,13 @@ impl Gen<'_> {
     }
 
     /// The `action` of a call of the public API: mostly with an API key, with errors when refused.
-    pub fn api_action(&mut self, method: &'static str, endpoint: String, code: i64) -> J {
+    pub fn api_action(&mut self, method: &'static str, endpoint: String, code: i64) -> Value {
         let act = self.api_act(method, endpoint, code);
         self.action(act)
     }
 
     /// A notification of `kind`.
-    pub fn notification(&mut self, kind: &str, info: J) -> J {
+    pub fn notification(&mut self, kind: &str, info: Value) -> Value {
         obj([
             ("uuid", s(self.rng.uuid())),
             ("notification_type", s(kind)),
@@ -336,21 +337,23 @@ impl Gen<'_> {
     }
 
     /// A resource change.
-    pub fn change(&mut self, resource: J, changes: Vec<(&'static str, J)>, change_type: &str) -> J {
+    pub fn change(
+        &mut self,
+        resource: Value,
+        changes: Vec<(&'static str, Value)>,
+        change_type: &str,
+    ) -> Value {
         obj([
             ("uuid", s(self.rng.uuid())),
             ("resource", resource),
-            (
-                "changes",
-                J::Obj(changes.into_iter().map(|(k, v)| (k.into(), v)).collect()),
-            ),
+            ("changes", object(changes)),
             ("change_type", s(change_type)),
         ])
     }
 
     /// `n` label references.
-    pub fn label_list(&mut self, n: u64) -> J {
-        J::Arr(
+    pub fn label_list(&mut self, n: u64) -> Value {
+        Value::Array(
             (0..n)
                 .map(|_| obj([("href", s(self.label_href()))]))
                 .collect(),
@@ -358,7 +361,7 @@ impl Gen<'_> {
     }
 
     /// One label added and one removed.
-    pub fn label_swap(&mut self) -> J {
+    pub fn label_swap(&mut self) -> Value {
         obj([
             ("created", self.label_list(1)),
             ("deleted", self.label_list(1)),
@@ -382,9 +385,9 @@ impl Gen<'_> {
             ("status", opt(out.status)),
             ("severity", s(out.severity)),
             ("action", out.action),
-            ("resource_changes", J::Arr(out.changes)),
-            ("notifications", J::Arr(out.notes)),
-            ("version", J::Int(2)),
+            ("resource_changes", Value::Array(out.changes)),
+            ("notifications", Value::Array(out.notes)),
+            ("version", Value::from(2)),
         ]);
         let fields = Fields {
             event_type: Some(out.event_type.to_string()),
@@ -405,13 +408,14 @@ mod tests {
     use pce_time::format_rfc3339_millis;
 
     use super::*;
+    use crate::values::Compact;
 
     #[test]
     fn iso_writes_what_pce_time_formats() {
         let mut ms: i64 = -62_167_219_200_000 - 5; // just before year 0
         let mut step: i64 = 1;
         while ms < 253_402_300_800_000 + 5 {
-            let want = format_rfc3339_millis(ms).map_or(J::Null, J::Str);
+            let want = format_rfc3339_millis(ms).map_or(Value::Null, Value::String);
             assert_eq!(iso(ms).to_bytes(), want.to_bytes(), "{ms}");
             ms += step;
             step = step * 3 / 2 + 7;
@@ -424,7 +428,7 @@ mod tests {
             253_402_300_799_999,
             253_402_300_800_000,
         ] {
-            let want = format_rfc3339_millis(ms).map_or(J::Null, J::Str);
+            let want = format_rfc3339_millis(ms).map_or(Value::Null, Value::String);
             assert_eq!(iso(ms).to_bytes(), want.to_bytes(), "{ms}");
         }
     }

@@ -10,7 +10,7 @@ use super::gen::{Gen, Generated};
 use super::rng::{mix, Rng};
 use super::stored::StoredEvent;
 use super::vocabulary::{pick_kind, Kind, DAY_KINDS, NIGHT_KINDS};
-use crate::json::J;
+use crate::values::Compact;
 
 /// A burst: a run of failed sign-ins from one address, or tampering on one host.
 #[derive(Clone, Copy, Debug)]
@@ -192,7 +192,7 @@ fn make_event(
     let mut generated = families::build(Gen { org, rng, burst }, kind, ts_ms);
     if let Some(map) = overrides.as_object() {
         for (k, v) in map {
-            generated.event.set(k, J::from(v));
+            generated.event.set(k, v.clone());
         }
     }
     generated

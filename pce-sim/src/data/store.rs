@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::seeded::Seeded;
 use super::stored::{Filter, StoredEvent};
+use crate::values::Compact;
 
 /// One event of an answer: a seeded row, whose JSON is written when it is served, or a
 /// verbatim event.

@@ -4,7 +4,7 @@
 use pce_time::{parse_rfc3339, Instant};
 use serde_json::Value;
 
-use crate::json::{minify, J};
+use crate::values::{minify, Compact};
 
 /// The string fields a collection query can filter on, as an event holds them or a
 /// filter wants them (`None`: not a string, or no filter on it).
@@ -83,18 +83,14 @@ impl StoredEvent {
     }
 
     /// Stores a generated event, whose indexed fields the generator already knows.
-    pub fn from_generated(ts_ms: i64, href: String, fields: Fields, event: &J) -> StoredEvent {
-        let created_by = match event {
-            J::Obj(pairs) => pairs.iter().find(|(k, _)| k == "created_by"),
-            _ => None,
-        }
-        .and_then(|(_, j)| serde_json::from_slice::<Value>(&j.to_bytes()).ok());
+    pub fn from_generated(ts_ms: i64, href: String, fields: Fields, event: &Value) -> StoredEvent {
+        let created_by = event.get("created_by");
         StoredEvent {
             ts: instant_of_millis(ts_ms),
             seq: 0,
             href,
             fields,
-            creators: creators_of(created_by.as_ref()),
+            creators: creators_of(created_by),
             json: String::from_utf8(event.to_bytes())
                 .unwrap_or_default()
                 .into_boxed_str(),

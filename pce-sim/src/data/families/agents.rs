@@ -3,7 +3,8 @@
 use crate::data::gen::{ba, host_ref, iso, new_value, user_creator, Act, Gen, Outcome};
 use crate::data::rng::entity_uuid;
 use crate::data::vocabulary::{Kind, HOSTS};
-use crate::json::{obj, s, J};
+use crate::values::{obj, s};
+use serde_json::Value;
 
 /// What an agent reports about itself (`kind`: tampering, clone, activate or goodbye).
 pub fn lifecycle(g: &mut Gen, kind: Kind) -> Outcome {
@@ -17,7 +18,11 @@ pub fn lifecycle(g: &mut Gen, kind: Kind) -> Outcome {
         _ => g.agent(),
     };
     let agent_href = format!("/orgs/{org}/agents/{id}");
-    let hostname = if g.rng.chance(0.2) { J::Null } else { s(host) };
+    let hostname = if g.rng.chance(0.2) {
+        Value::Null
+    } else {
+        s(host)
+    };
     let created_by = obj([(
         "agent",
         obj([("href", s(agent_href.clone())), ("hostname", hostname)]),
@@ -61,19 +66,19 @@ pub fn lifecycle(g: &mut Gen, kind: Kind) -> Outcome {
             let c = vec![
                 ("hostname", new_value(s(host))),
                 ("labels", obj([("created", labels)])),
-                ("online", new_value(J::Bool(true))),
+                ("online", new_value(Value::Bool(true))),
                 ("enforcement_mode", new_value(s("visibility_only"))),
             ];
             out.changes.push(g.change(workload, c, "create"));
         }
         Kind::AgentGoodbye => {
-            let c = vec![("online", ba(J::Bool(true), J::Bool(false)))];
+            let c = vec![("online", ba(Value::Bool(true), Value::Bool(false)))];
             out.changes.push(g.change(workload, c, "update"));
         }
         _ => {}
     }
     let info = if kind == Kind::AgentGoodbye && g.rng.chance(0.5) {
-        J::Null
+        Value::Null
     } else {
         let details = match kind {
             Kind::Tampering => {
@@ -141,12 +146,12 @@ pub fn ven_update(g: &mut Gen, ts: i64) -> Outcome {
             obj([
                 (
                     "created",
-                    J::Arr(vec![obj([
+                    Value::Array(vec![obj([
                         ("name", s("eth0")),
                         ("address", s(g.internal_ip())),
                     ])]),
                 ),
-                ("deleted", J::Arr(vec![])),
+                ("deleted", Value::Array(vec![])),
             ]),
         ),
     ];

@@ -3,7 +3,8 @@
 use crate::data::gen::{ba, created, iso, new_value, resource, user_creator, Act, Gen, Outcome};
 use crate::data::rng::entity_uuid;
 use crate::data::vocabulary::{Kind, Verb, CLUSTERS, HOSTS, LABELS, SERVICES};
-use crate::json::{obj, s, J};
+use crate::values::{obj, s};
+use serde_json::Value;
 
 /// A user creates, updates or deletes a label, IP list, workload or API key (`kind`).
 pub fn object(g: &mut Gen, kind: Kind, v: Verb) -> Outcome {
@@ -73,9 +74,9 @@ pub fn object(g: &mut Gen, kind: Kind, v: Verb) -> Outcome {
             let added = format!("172.{}.0.0/16", 16 + g.rng.below(16));
             let removed = format!("192.168.{}.0/24", g.rng.below(255));
             let range = |from_ip: String| {
-                J::Arr(vec![obj([
+                Value::Array(vec![obj([
                     ("from_ip", s(from_ip)),
-                    ("exclusion", J::Bool(false)),
+                    ("exclusion", Value::Bool(false)),
                 ])])
             };
             vec![
@@ -91,7 +92,7 @@ pub fn object(g: &mut Gen, kind: Kind, v: Verb) -> Outcome {
             vec![
                 ("hostname", new_value(s(host))),
                 ("labels", obj([("created", g.label_list(4))])),
-                ("managed", new_value(J::Bool(false))),
+                ("managed", new_value(Value::Bool(false))),
             ]
         }
         ("workload", Verb::Update) => vec![
@@ -106,7 +107,7 @@ pub fn object(g: &mut Gen, kind: Kind, v: Verb) -> Outcome {
                 ("auth_username", new_value(s(auth_username))),
             ]
         }
-        _ => vec![("deleted", ba(J::Bool(false), J::Bool(true)))],
+        _ => vec![("deleted", ba(Value::Bool(false), Value::Bool(true)))],
     };
     out.changes.push(g.change(res, c, v.name()));
     out
@@ -144,8 +145,8 @@ pub fn service(g: &mut Gen) -> Outcome {
         (
             "service_ports",
             created(vec![obj([
-                ("port", J::Int(i64::from(port))),
-                ("proto", J::Int(6)),
+                ("port", Value::from(i64::from(port))),
+                ("proto", Value::from(6)),
             ])]),
         ),
     ];
@@ -173,8 +174,8 @@ pub fn cluster(g: &mut Gen, ts: i64) -> Outcome {
         (
             "nodes",
             obj([
-                ("created", J::Arr(vec![obj([("name", s(node))])])),
-                ("deleted", J::Arr(vec![])),
+                ("created", Value::Array(vec![obj([("name", s(node))])])),
+                ("deleted", Value::Array(vec![])),
             ]),
         ),
     ];

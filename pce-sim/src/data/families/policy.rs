@@ -2,7 +2,8 @@
 
 use crate::data::gen::{ba, created, iso, new_value, resource, user_creator, Gen, Outcome};
 use crate::data::vocabulary::{Kind, Verb, LABELS, SERVICES};
-use crate::json::{obj, s, J};
+use crate::values::{obj, s};
+use serde_json::Value;
 
 /// A user creates, updates or deletes a rule (`Kind::SecRule`) or a rule set (`Kind::RuleSet`).
 pub fn rule(g: &mut Gen, kind: Kind, v: Verb, ts: i64) -> Outcome {
@@ -50,21 +51,21 @@ pub fn rule(g: &mut Gen, kind: Kind, v: Verb, ts: i64) -> Outcome {
             (
                 "resolve_labels",
                 new_value(obj([
-                    ("providers", J::Arr(vec![s("workloads")])),
-                    ("consumers", J::Arr(vec![s("workloads")])),
+                    ("providers", Value::Array(vec![s("workloads")])),
+                    ("consumers", Value::Array(vec![s("workloads")])),
                 ])),
             ),
             (
                 "providers",
                 created(vec![obj([
-                    ("provider", J::Bool(true)),
+                    ("provider", Value::Bool(true)),
                     ("label", obj([("href", s(g.label_href()))])),
                 ])]),
             ),
             (
                 "consumers",
                 created(vec![obj([
-                    ("provider", J::Bool(false)),
+                    ("provider", Value::Bool(false)),
                     ("actors", s("ams")),
                 ])]),
             ),
@@ -72,8 +73,8 @@ pub fn rule(g: &mut Gen, kind: Kind, v: Verb, ts: i64) -> Outcome {
                 "ingress_services",
                 created(vec![obj([
                     ("name", s(svc)),
-                    ("port", J::Int(i64::from(port))),
-                    ("proto", J::Int(6)),
+                    ("port", Value::from(i64::from(port))),
+                    ("proto", Value::from(6)),
                 ])]),
             ),
         ],
@@ -81,14 +82,17 @@ pub fn rule(g: &mut Gen, kind: Kind, v: Verb, ts: i64) -> Outcome {
             let label = g.rng.pick(LABELS).1.to_uppercase();
             vec![
                 ("name", new_value(s(format!("RS-{label}-{rs}")))),
-                ("enabled", new_value(J::Bool(true))),
+                ("enabled", new_value(Value::Bool(true))),
                 ("scopes", created(vec![g.label_list(2)])),
             ]
         }
         Verb::Update => vec![
             (
                 "enabled",
-                ba(J::Bool(g.rng.chance(0.5)), J::Bool(g.rng.chance(0.5))),
+                ba(
+                    Value::Bool(g.rng.chance(0.5)),
+                    Value::Bool(g.rng.chance(0.5)),
+                ),
             ),
             ("consumers", g.label_swap()),
             (
@@ -117,23 +121,23 @@ pub fn provision(g: &mut Gen) -> Outcome {
     ];
     let c = vec![
         ("commit_message", new_value(s(*g.rng.pick(&messages)))),
-        ("version", new_value(J::Int(version))),
+        ("version", new_value(Value::from(version))),
         (
             "object_counts",
             new_value(obj([
-                ("rule_sets", J::Int(1 + g.rng.below(5) as i64)),
-                ("ip_lists", J::Int(g.rng.below(3) as i64)),
+                ("rule_sets", Value::from(1 + g.rng.below(5) as i64)),
+                ("ip_lists", Value::from(g.rng.below(3) as i64)),
             ])),
         ),
     ];
     let mut out = Outcome::new("sec_policy.create", user_creator(user), action);
     out.changes.push(g.change(res, c, "create"));
     let info = if g.rng.chance(0.5) {
-        J::Null
+        Value::Null
     } else {
         obj([
-            ("version", J::Int(version)),
-            ("workloads_affected", J::Int(g.rng.below(300) as i64)),
+            ("version", Value::from(version)),
+            ("workloads_affected", Value::from(g.rng.below(300) as i64)),
         ])
     };
     out.notes

@@ -3,7 +3,8 @@
 
 use crate::data::gen::{ba, iso, system_creator, user_ref, Act, Gen, Outcome};
 use crate::data::vocabulary::{Kind, API_PATHS};
-use crate::json::{obj, s, J};
+use crate::values::{obj, object, s};
+use serde_json::Value;
 
 /// A sign-in, sign-out, login or logout (`kind`) at `ts`.
 pub fn session(g: &mut Gen, kind: Kind, ts: i64) -> Outcome {
@@ -68,7 +69,7 @@ pub fn session(g: &mut Gen, kind: Kind, ts: i64) -> Outcome {
             ("last_sign_in_ip", ba(s(prev_ip), s(ip))),
             (
                 "sign_in_attempts_count",
-                ba(J::Int(count), J::Int(count + 1)),
+                ba(Value::from(count), Value::from(count + 1)),
             ),
         ];
         if !failed {
@@ -83,16 +84,16 @@ pub fn session(g: &mut Gen, kind: Kind, ts: i64) -> Outcome {
         out.changes.push(g.change(res, c, "update"));
     }
     if !failed {
-        let mut info = vec![("user".into(), user_j)];
+        let mut info: Vec<(&str, Value)> = vec![("user", user_j)];
         if matches!(kind, Kind::SignOut | Kind::Logout) {
             let reason = if g.rng.chance(0.3) {
                 "timeout"
             } else {
                 "user_logout"
             };
-            info.insert(0, ("reason".into(), s(reason)));
+            info.insert(0, ("reason", s(reason)));
         }
-        out.notes.push(g.notification(note, J::Obj(info)));
+        out.notes.push(g.notification(note, object(info)));
     }
     out
 }

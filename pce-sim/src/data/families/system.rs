@@ -2,7 +2,8 @@
 
 use crate::data::gen::{ba, host_ref, system_creator, Act, Gen, Outcome};
 use crate::data::vocabulary::Kind;
-use crate::json::{obj, s, J};
+use crate::values::{obj, s};
+use serde_json::Value;
 
 /// A run of the system task `kind`; an offline check sometimes finds a silent VEN.
 pub fn task(g: &mut Gen, kind: Kind) -> Outcome {
@@ -20,7 +21,7 @@ pub fn task(g: &mut Gen, kind: Kind) -> Outcome {
         Some("success")
     };
     let action = if g.rng.chance(0.4) {
-        J::Null
+        Value::Null
     } else {
         let ip = if g.rng.chance(0.5) {
             Some("FILTERED".to_string())
@@ -41,12 +42,12 @@ pub fn task(g: &mut Gen, kind: Kind) -> Outcome {
             vec![("status", ba(s("active"), s("stopped")))],
             "update",
         ));
-        let info = obj([("agent", agent()), ("missed_heartbeats", J::Int(3))]);
+        let info = obj([("agent", agent()), ("missed_heartbeats", Value::from(3))]);
         out.notes
             .push(g.notification("agent.missed_heartbeats", info));
     } else if g.rng.chance(0.3) {
         out.notes
-            .push(g.notification("system_task.completed", J::Null));
+            .push(g.notification("system_task.completed", Value::Null));
     }
     out
 }
