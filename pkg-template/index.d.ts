@@ -224,3 +224,42 @@ export interface Timeline {
 
 /** Counts events per time bucket and group, synchronously; usable before any other call. */
 export function eventTimeline(events: readonly PceEvent[], options?: TimelineOptions): Timeline;
+
+/** An Elastic Common Schema document made from one PCE event by toEcs. */
+export interface EcsDocument {
+  /** The event's timestamp, when it is a readable date. */
+  "@timestamp"?: string;
+  /** The ECS version the mapping follows. */
+  ecs: { version: string };
+  /** What happened: action is the event type, id the uuid at the end of the href. */
+  event: {
+    kind: "event";
+    module: "illumio";
+    action?: string;
+    id?: string;
+    category?: string[];
+    type?: string[];
+    outcome: "success" | "failure" | "unknown";
+    /** Syslog's number of the severity: 0 (emerg) to 7 (debug). */
+    severity?: number;
+  };
+  /** The PCE's severity name. */
+  log?: { level: string };
+  /** The PCE that recorded the event (pce_fqdn). */
+  observer?: { hostname: string };
+  /** The user or service account that caused the event. */
+  user?: { name?: string; id?: string };
+  /** The agent (VEN) that caused the event. */
+  host?: { hostname?: string; id?: string };
+  /** The client address of the API request (action.src_ip), when it is an IP address. */
+  source?: { ip: string };
+  /** The API endpoint of the request (action.api_endpoint). */
+  url?: { path: string };
+  /** The API request's method and status (action.api_method, action.http_status_code). */
+  http?: { request?: { method: string }; response?: { status_code: number } };
+  /** Every field of the PCE event not moved verbatim into an ECS field, with its PCE name. */
+  illumio: { [field: string]: unknown };
+}
+
+/** Maps a PCE event to an Elastic Common Schema document, synchronously; nothing of the event is lost. */
+export function toEcs(event: PceEvent): EcsDocument;

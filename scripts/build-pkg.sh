@@ -35,6 +35,10 @@ cp pkg-template/timeline.js pkg/web/timeline.js
 sed 's/^export function makeEventTimeline/function makeEventTimeline/' pkg-template/timeline.js > pkg/node/timeline.cjs
 printf '\nexports.makeEventTimeline = makeEventTimeline;\n' >> pkg/node/timeline.cjs
 ! grep -q '^export ' pkg/node/timeline.cjs
+cp pkg-template/ecs.js pkg/web/ecs.js
+sed 's/^export function toEcs/function toEcs/' pkg-template/ecs.js > pkg/node/ecs.cjs
+printf '\nexports.toEcs = toEcs;\n' >> pkg/node/ecs.cjs
+! grep -q '^export ' pkg/node/ecs.cjs
 cp pkg-template/index.d.ts pkg/index.d.ts
 cp pkg-template/index.d.ts pkg/index.d.cts
 cp pkg-template/package.json pkg/package.json
