@@ -172,7 +172,19 @@ export interface WatchOptions {
   signal?: AbortSignal;
   /** Told of transient failures (network, timeout, async_job_failed, http 408/429/5xx) while the watch goes on. */
   onError?: (error: PceError) => void;
+  /**
+   * The `cursor` of the last batch handled, saved by an earlier watch: this watch delivers
+   * exactly the events that one would have delivered next. It must come from a watch of the
+   * same org, filters and lookbackMs; `since` is kept as a floor.
+   */
+  resumeFrom?: string;
 }
+
+/** A batch of a watch: new events, oldest first, and the cursor to resume after them. */
+export type WatchBatch = PceEvent[] & {
+  /** Opaque and compact (its size follows the events of one lookback window); pass it as `resumeFrom`. */
+  readonly cursor: string;
+};
 
 /**
  * Follows the org's events: each value is a non-empty batch of events not delivered before, oldest first.
@@ -182,7 +194,7 @@ export function watchEvents(
   config: PceConfig,
   query?: WatchQuery,
   options?: WatchOptions,
-): AsyncIterableIterator<PceEvent[]>;
+): AsyncIterableIterator<WatchBatch>;
 
 /** How eventTimeline buckets and groups. */
 export interface TimelineOptions {
