@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawn } from "node:child_process";
 import { countEvents, eventTimeline, queryEvents, toEcs } from "illumio-events";
 import { startSim, API_SECRET } from "./sim.mjs";
 import { closedPort } from "./helpers.mjs";
@@ -119,6 +120,30 @@ describe("the illumio-events command", { timeout: 600000 }, () => {
       assert.deepEqual(header, ["start", "total", ...used]);
       assert.deepEqual(rows, expected.buckets.map((b) => [b.start, String(b.total), ...used.map((g) => String(b.counts[g]))]));
     }
+  });
+
+  it("shows progress on stderr and draws the timeline as a chart only on a terminal", async () => {
+    // script(1) gives the command a pseudo-terminal, as an interactive shell does.
+    const onTerminal = (args) => new Promise((resolve, reject) => {
+      const child = spawn("script", ["-qec", ["npx", "--no-install", "illumio-events", ...args].join(" "), "/dev/null"],
+        { cwd: dir, env, stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      child.stdout.on("data", (d) => { out += d; });
+      child.once("error", reject);
+      child.once("close", (code) => resolve({ code, out }));
+    });
+    const file = join(dir, "terminal.ndjson");
+    const exported = await onTerminal(["export", "--out", file]);
+    assert.equal(exported.code, 0, exported.out);
+    const total = await countEvents(sim.config());
+    assert.match(exported.out, new RegExp(`done: ${total} events written, \\d+/s, \\d+ s`));
+    assert.equal(lines(readFileSync(file, "utf8")).length, total);
+    const chart = await onTerminal(["timeline", "--since", "2026-11-19T00:00:00Z", "--until", "2026-11-20T12:00:00Z"]);
+    assert.equal(chart.code, 0, chart.out);
+    assert.match(chart.out, /2026-11-19 00:00 +\d+ [█▓▒░#=+\-:.]*/);
+    assert.match(chart.out, /█ \w+ {2}▓ \w+/, "a legend of the groups");
+    assert.ok(!chart.out.includes("start,total"), "no CSV on a terminal");
+    outputs.push(exported.out, chart.out);
   });
 
   it("has --help for the command and each subcommand, listing the exit codes", async () => {
