@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { createWriteStream, openSync, closeSync, ftruncateSync, fstatSync, readFileSync, renameSync,
   rmSync, writeFileSync, fsyncSync, writeSync } from "node:fs";
 import { once } from "node:events";
+import { dirname, resolve } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { countEvents, eventTimeline, isPceError, queryEvents, toEcs, watchEvents } from "../node/index.mjs";
 
@@ -492,6 +493,13 @@ function saveState(path, state) {
     closeSync(fd);
   }
   renameSync(temp, path);
+  // The rename itself reaches the disk only with its folder: this makes it survive a power cut too.
+  const folder = openSync(dirname(resolve(path)), "r");
+  try {
+    fsyncSync(folder);
+  } finally {
+    closeSync(folder);
+  }
 }
 
 async function runTail(values, config, signal) {

@@ -40,7 +40,10 @@ function random(seed) {
   };
 }
 
-it("tail survives 20 SIGKILLs at random instants: the same events as an uninterrupted run, each exactly once", { timeout: 300000 }, async (t) => {
+// 20 here; make bench runs a longer soak of the same test with TAIL_KILLS=200.
+const KILLS = Number(process.env.TAIL_KILLS ?? 20);
+
+it(`tail survives ${KILLS} SIGKILLs at random instants: the same events as an uninterrupted run, each exactly once`, { timeout: 120000 + KILLS * 4000 }, async (t) => {
   const seed = Number(process.env.TAIL_SEED ?? Date.now() % 100000);
   const rand = random(seed);
   // Well before the first late event, so that only the lookback decides what is late.
@@ -71,10 +74,10 @@ it("tail survives 20 SIGKILLs at random instants: the same events as an uninterr
   let last;
   // Whatever fails, no run outlives the test.
   after(() => { for (const c of [wholeChild, last]) if (c && c.exitCode === null) killGroup(c, "SIGKILL"); });
-  const whole = run(dir, args("whole"), { env, timeout: 280000, onSpawn: (child) => { wholeChild = child; } });
+  const whole = run(dir, args("whole"), { env, timeout: 100000 + KILLS * 4000, onSpawn: (child) => { wholeChild = child; } });
   const killedAt = [];
   let midBatch = 0;
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < KILLS; i++) {
     let child;
     const piece = run(dir, args("pieces"), { env, onSpawn: (c) => { child = c; } });
     // npx and node start in about half a second; kill anywhere from before the first batch to well after.
@@ -110,7 +113,7 @@ it("tail survives 20 SIGKILLs at random instants: the same events as an uninterr
   await final;
   await whole;
 
-  t.diagnostic(`${injected.size} events, seed ${seed}, ${midBatch} of 20 kills left FILE longer than STATE (a torn write the test appended included)`);
+  t.diagnostic(`${injected.size} events, seed ${seed}, ${midBatch} of ${KILLS} kills left FILE longer than STATE (a torn write the test appended included)`);
   const pieces = lines(join(dir, "pieces.ndjson"));
   const wholeRun = lines(join(dir, "whole.ndjson"));
   const message = `seed ${seed}, kills after ${killedAt.join(", ")} ms`;

@@ -110,7 +110,7 @@ describe("the illumio-events command", { timeout: 600000 }, () => {
     const [since, until] = ["2026-11-17T00:00:00.000Z", "2026-11-20T12:00:00.000Z"];
     const count = await run(dir, ["count"], { env });
     assert.equal(count.stdout, `${await countEvents(sim.config())}\n`);
-    for (const groupBy of ["severity", "event_type"]) {
+    for (const groupBy of ["severity", "event_type", "status", "created_by"]) {
       const events = await queryEvents(sim.config(), { since, until, maxResults: 10000 });
       const expected = eventTimeline(events, { start: since, end: until, groupBy });
       const out = await run(dir, ["timeline", "--since", since, "--until", until, "--group-by", groupBy], { env });
