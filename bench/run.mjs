@@ -183,6 +183,9 @@ function targets(r) {
   const g = Object.values(r.memory.growth);
   const grows = g[g.length - 1] > g[1];
   add("no wasm memory growth across 1000 queries", !grows, `${kb(g[1])} after 10, ${kb(g[g.length - 1])} after 1000`);
+  const e = r.export;
+  add("`illumio-events export` of 3 million events under 400 MB", e.events >= 3_000_000 && e.peakRss < 400 * 1e6,
+    `${(e.peakRss / 1e6).toFixed(0)} MB peak RSS over ${e.events} events`);
   return ["| target | status | this run |", "|---|---|---|", ...t].join("\n");
 }
 
@@ -215,6 +218,12 @@ Cold start: a fresh \`node\` per run (${r.cold.runs} each, alternating); the tim
 ${t.memory}
 
 Peak: sampled every millisecond while the query runs and once right after it resolves, before any GC. The wasm memory is read from the package's own \`WebAssembly.Memory\` (bench/lib.mjs keeps the instance the glue makes); Node counts a wasm memory in \`external\`, so JS = heapUsed + external minus the wasm memory. Linear memory never shrinks: what it grew to for one 10000-event body stays reserved (and reused) for the life of the process.
+
+## Export
+
+\`illumio-events export\` (the installed package's bin) of every event of a pce-sim of its own holding ${r.export.events} events, NDJSON to a pipe the bench counts and discards (bench/export.mjs): ${r.export.seconds.toFixed(1)} s, ${Math.round(r.export.rate)} events/s, ${(r.export.bytes / 1e9).toFixed(2)} GB written, ${r.export.requests} requests (counts and slices), peak RSS of the command ${(r.export.peakRss / 1e6).toFixed(0)} MB (VmHWM, read every 20 ms).
+
+Tail soak (tests/js/cli-tail.test.mjs with \`TAIL_KILLS=200\`): 200 SIGKILLs of \`illumio-events tail\` at random instants while events keep arriving, then the same events as an uninterrupted run, each exactly once: ${r.soak}.
 
 ## Size
 
@@ -257,6 +266,15 @@ try {
 } finally {
   await sim.stop();
 }
+// A simulator of its own (about 4.5 GB for 3 million events), started after the other is gone.
+say("export of 3 million events with the command");
+results.export = await nodeJson("export.mjs", ["3000000"], []);
+// The tail test of make test, with 200 kills instead of 20.
+say("tail soak: 200 SIGKILLs");
+const soak = spawnSync(process.execPath, ["--test", "--test-name-pattern=SIGKILLs", `${ROOT}tests/js/cli-tail.test.mjs`],
+  { cwd: `${ROOT}tests/js`, env: { ...process.env, TAIL_KILLS: "200" }, encoding: "utf8" });
+if (soak.status !== 0) throw new Error(`the tail soak failed:\n${soak.stdout.slice(-3000)}`);
+results.soak = /# (\d+ events, seed \d+, .*)/.exec(soak.stdout)?.[1] ?? "no diagnostic";
 loads.push(load());
 results.loads = loads;
 

@@ -172,7 +172,19 @@ export interface WatchOptions {
   signal?: AbortSignal;
   /** Told of transient failures (network, timeout, async_job_failed, http 408/429/5xx) while the watch goes on. */
   onError?: (error: PceError) => void;
+  /**
+   * The `cursor` of the last batch handled, saved by an earlier watch: this watch delivers
+   * exactly the events that one would have delivered next. It must come from a watch of the
+   * same org, filters and lookbackMs; `since` is kept as a floor.
+   */
+  resumeFrom?: string;
 }
+
+/** A batch of a watch: new events, oldest first, and the cursor to resume after them. */
+export type WatchBatch = PceEvent[] & {
+  /** Opaque and compact (its size follows the events of one lookback window); pass it as `resumeFrom`. */
+  readonly cursor: string;
+};
 
 /**
  * Follows the org's events: each value is a non-empty batch of events not delivered before, oldest first.
@@ -182,7 +194,7 @@ export function watchEvents(
   config: PceConfig,
   query?: WatchQuery,
   options?: WatchOptions,
-): AsyncIterableIterator<PceEvent[]>;
+): AsyncIterableIterator<WatchBatch>;
 
 /** How eventTimeline buckets and groups. */
 export interface TimelineOptions {
@@ -224,3 +236,42 @@ export interface Timeline {
 
 /** Counts events per time bucket and group, synchronously; usable before any other call. */
 export function eventTimeline(events: readonly PceEvent[], options?: TimelineOptions): Timeline;
+
+/** An Elastic Common Schema document made from one PCE event by toEcs. */
+export interface EcsDocument {
+  /** The event's timestamp, when it is a readable date. */
+  "@timestamp"?: string;
+  /** The ECS version the mapping follows. */
+  ecs: { version: string };
+  /** What happened: action is the event type, id the uuid at the end of the href. */
+  event: {
+    kind: "event";
+    module: "illumio";
+    action?: string;
+    id?: string;
+    category?: string[];
+    type?: string[];
+    outcome: "success" | "failure" | "unknown";
+    /** Syslog's number of the severity: 0 (emerg) to 7 (debug). */
+    severity?: number;
+  };
+  /** The PCE's severity name. */
+  log?: { level: string };
+  /** The PCE that recorded the event (pce_fqdn). */
+  observer?: { hostname: string };
+  /** The user or service account that caused the event. */
+  user?: { name?: string; id?: string };
+  /** The agent (VEN) that caused the event. */
+  host?: { hostname?: string; id?: string };
+  /** The client address of the API request (action.src_ip), when it is an IP address. */
+  source?: { ip: string };
+  /** The API endpoint of the request (action.api_endpoint). */
+  url?: { path: string };
+  /** The API request's method and status (action.api_method, action.http_status_code). */
+  http?: { request?: { method: string }; response?: { status_code: number } };
+  /** Every field of the PCE event not moved verbatim into an ECS field, with its PCE name. */
+  illumio: { [field: string]: unknown };
+}
+
+/** Maps a PCE event to an Elastic Common Schema document, synchronously; nothing of the event is lost. */
+export function toEcs(event: PceEvent): EcsDocument;

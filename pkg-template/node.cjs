@@ -2,6 +2,7 @@
 // `import` and `require` in one process share the same WebAssembly memory.
 const wasm = require("./illumio_events.cjs");
 const { makeEventTimeline } = require("./timeline.cjs");
+const { toEcs } = require("./ecs.cjs");
 
 exports.queryEvents = wasm.queryEvents;
 exports.countEvents = wasm.countEvents;
@@ -9,3 +10,4 @@ exports.getEvent = wasm.getEvent;
 exports.watchEvents = wasm.watchEvents;
 exports.eventTimeline = makeEventTimeline(wasm);
 exports.isPceError = wasm.isPceError;
+exports.toEcs = toEcs;

@@ -7,3 +7,4 @@ await init({ module_or_path: new URL("./illumio_events_bg.wasm", import.meta.url
 
 export { queryEvents, countEvents, getEvent, watchEvents, isPceError } from "./illumio_events.js";
 export const eventTimeline = makeEventTimeline(wasm);
+export { toEcs } from "./ecs.js";

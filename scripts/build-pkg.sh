@@ -13,7 +13,7 @@ RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=target/wasm-std RUSTFLAGS="-Zunstable-options
 raw=target/wasm-std/wasm32-unknown-unknown/release/illumio_events.wasm
 out=target/pkg-build
 rm -rf "$out" pkg
-mkdir -p "$out" pkg/node pkg/web
+mkdir -p "$out" pkg/node pkg/web pkg/bin
 wasm-bindgen --target nodejs --out-dir "$out/node" "$raw"
 wasm-bindgen --target web --out-dir "$out/web" "$raw"
 # Both targets import the same module from the same wasm bytes, so one optimised file serves both.
@@ -40,6 +40,13 @@ cp pkg-template/element.js pkg/element.js
 mkdir -p pkg/element
 cp pkg-template/element/*.js pkg/element/
 cp pkg-template/element.d.ts pkg/element.d.ts
+cp pkg-template/ecs.js pkg/web/ecs.js
+sed 's/^export function toEcs/function toEcs/' pkg-template/ecs.js > pkg/node/ecs.cjs
+printf '\nexports.toEcs = toEcs;\n' >> pkg/node/ecs.cjs
+! grep -q '^export ' pkg/node/ecs.cjs
+mkdir -p pkg/bin
+cp pkg-template/cli.mjs pkg/bin/illumio-events.mjs
+chmod +x pkg/bin/illumio-events.mjs
 cp pkg-template/index.d.ts pkg/index.d.ts
 cp pkg-template/index.d.ts pkg/index.d.cts
 cp pkg-template/package.json pkg/package.json

@@ -7,7 +7,7 @@ use crate::js::convert::to_js;
 use crate::js::send::Hooks;
 use crate::js::transport;
 use crate::query::{Bound, EventQuery};
-use crate::watch::{is_transient, poll_delay_ms, poll_since, Dedupe, WatchOptions};
+use crate::watch::{is_transient, poll_delay_ms, poll_since, scope, Dedupe, WatchOptions};
 use js_sys::{Array, Date, Function, Object, Promise, Reflect, Symbol};
 use pce_time::parse_rfc3339;
 use std::cell::{Cell, RefCell};
@@ -76,13 +76,29 @@ impl Watcher {
 }
 
 /// Builds the async iterator; argument errors surface on the first `next()`.
-pub fn watch(setup: Result<WatchSetup>) -> JsValue {
+pub fn watch(mut setup: Result<WatchSetup>) -> JsValue {
+    // The remembered events: none, or those of the cursor to resume from (checked here).
+    let mut dedupe = Dedupe::new(0, 0);
+    if let Ok(s) = &setup {
+        let lookback = s.options.lookback_ms as i64;
+        let scope = scope(s.config.org_id, &s.query, lookback);
+        match &s.options.resume_from {
+            Some(cursor) => match Dedupe::resume(cursor, lookback, scope) {
+                Ok(resumed) => dedupe = resumed,
+                Err(error) => setup = Err(error),
+            },
+            None => dedupe = Dedupe::new(lookback, scope),
+        }
+    }
+    // A resumed watch continues from its cursor: it takes no baseline.
+    let resumed = setup
+        .as_ref()
+        .is_ok_and(|s| s.options.resume_from.is_some());
     let stop = AbortController::new().ok();
     let stop_listener = stop.as_ref().and_then(|c| {
         let abort = Reflect::get(c, &JsValue::from_str("abort")).ok()?;
         Some(abort.dyn_into::<Function>().ok()?.bind0(c))
     });
-    let lookback = setup.as_ref().map_or(0.0, |s| s.options.lookback_ms);
     if let (Ok(setup), Some(listener)) = (&setup, &stop_listener) {
         if let Some(signal) = &setup.signal {
             let _ = signal.add_event_listener_with_callback("abort", listener);
@@ -93,17 +109,17 @@ pub fn watch(setup: Result<WatchSetup>) -> JsValue {
         stop,
         stop_listener,
         finished: Cell::new(false),
-        baseline_done: Cell::new(false),
+        baseline_done: Cell::new(resumed),
         failures: Cell::new(0),
         last_poll_ms: Cell::new(None),
-        dedupe: RefCell::new(Dedupe::new(lookback as i64)),
+        dedupe: RefCell::new(dedupe),
         tail: RefCell::new(None),
         early_error: RefCell::new(None),
     });
     if let Ok(setup) = &watcher.setup {
         if setup.signal.as_ref().is_some_and(AbortSignal::aborted) {
             watcher.finish();
-        } else if setup.query.since.is_none() {
+        } else if setup.query.since.is_none() && !resumed {
             // "After it starts" means after this call: what exists now is the baseline.
             let early = watcher.clone();
             *watcher.tail.borrow_mut() = Some(future_to_promise(async move {
@@ -197,6 +213,8 @@ async fn next_batch(watcher: &Watcher) -> std::result::Result<JsValue, JsValue> 
             Ok(batch) => {
                 watcher.failures.set(0);
                 if batch.length() > 0 {
+                    let cursor = watcher.dedupe.borrow().cursor();
+                    let _ = Reflect::set(&batch, &"cursor".into(), &cursor.into());
                     return Ok(step(batch.into(), false));
                 }
             }

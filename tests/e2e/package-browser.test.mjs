@@ -49,7 +49,7 @@ test("the page ran to the end with no init() call, no page error and no CSP viol
   const { results, problems } = run;
   assert.equal(results.crashed, undefined, results.crashed);
   // The entry exports the API and no init function: instantiating the wasm is its own business.
-  for (const name of ["queryEvents", "countEvents", "getEvent", "watchEvents", "eventTimeline", "isPceError"]) assert.ok(results.exports.includes(name), name);
+  for (const name of ["queryEvents", "countEvents", "getEvent", "watchEvents", "eventTimeline", "isPceError", "toEcs"]) assert.ok(results.exports.includes(name), name);
   for (const name of ["default", "init", "initSync"]) assert.ok(!results.exports.includes(name), `${name} is exported`);
   assert.deepEqual(results.violations, []);
   // The only console errors allowed are the two failed loads the page provoked (404 and 401).

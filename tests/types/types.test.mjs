@@ -113,6 +113,7 @@ test("the shipped index.d.ts and index.d.cts contain no `any` and export every n
     "ResourceChange", "EventNotification", "PceErrorKind", "PceError",
     "queryEvents", "countEvents", "getEvent", "isPceError",
     "WatchQuery", "WatchOptions", "watchEvents", "TimelineOptions", "Timeline", "eventTimeline",
+    "EcsDocument", "toEcs", "WatchBatch",
   ];
   for (const name of ["index.d.ts", "index.d.cts", "element.d.ts"]) {
     const text = readFileSync(join(installed, name), "utf8");

@@ -178,6 +178,12 @@ export async function run(): Promise<void> {
   const watchOptions: ie.WatchOptions = { intervalMs: 10000, lookbackMs: 60000, signal: controller.signal, onError: (e: PceError) => void explain(e) };
   const watch: AsyncIterableIterator<PceEvent[]> = ie.watchEvents(full, watchQuery, watchOptions);
   for await (const batch of ie.watchEvents(proxied)) { const newest: PceEvent | undefined = batch[0]; void newest; break; }
+  for await (const batch of ie.watchEvents(full, watchQuery, { resumeFrom: "saved" })) { const saved: string = batch.cursor; void saved; break; }
+  // @ts-expect-error a cursor is the string a batch carries
+  ie.watchEvents(full, {}, { resumeFrom: 1 });
+  const doc: ie.EcsDocument = ie.toEcs({} as PceEvent);
+  const outcome: "success" | "failure" | "unknown" = doc.event.outcome;
+  void outcome;
   await watch.return?.();
   // @ts-expect-error a watch has no end: until is no WatchQuery option
   ie.watchEvents(full, { until: "2026-11-20T12:00:00Z" });
