@@ -11,7 +11,7 @@ const say = (m) => process.stderr.write(`bench export: ${m}\n`);
 say(`starting pce-sim with ${events} events`);
 const sim = await startSim(["--events", String(events)]);
 try {
-  const stats = async () => (await fetch(`${sim.url}/_sim/stats`)).json();
+  const stats = async () => (await fetch(`${sim.url}/_sim/stats`, { headers: { "x-pce-sim-token": sim.token } })).json();
   const total = (await stats()).events;
   const before = (await stats()).requests;
   const bin = `${ROOT}tests/js/node_modules/.bin/illumio-events`;
