@@ -43,7 +43,7 @@ test: test-tools standalone lint test-rust consumer sim test-js test-types test-
 # A user's clone has only the repository: no tracked file but prose may read the folder beside it.
 standalone:
 	@found=$$(git ls-files -z | xargs -0 grep -l '\.\./shar[e]d/' -- | grep -v '\.md$$' || true); \
-	  [[ -z $$found ]] || { echo "these tracked files read ../shared, absent from a clone: $$found" >&2; exit 1; }
+	  [[ -z $$found ]] || { echo "these tracked files read the shared folder beside the repository, absent from a clone: $$found" >&2; exit 1; }
 
 lint:
 	cargo fmt --all -- --check
