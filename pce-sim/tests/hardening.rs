@@ -248,8 +248,8 @@ fn cors_is_never_on_proxied_data_and_http_upstreams_need_a_flag() {
     assert!(err.contains("warning") && err.contains("in clear"), "{err}");
 }
 
-#[test]
-fn a_non_json_upstream_answer_is_a_bad_gateway() {
+/// A simulator as the upstream PCE, and one proxying `/pce/` to it.
+fn proxied() -> (Sim, Sim) {
     let upstream = start(&["--api-key", "api_up", "--api-secret", "up-secret"]);
     let front = start(&[
         "--upstream",
@@ -260,6 +260,12 @@ fn a_non_json_upstream_answer_is_a_bad_gateway() {
         "--upstream-secret",
         "up-secret",
     ]);
+    (upstream, front)
+}
+
+#[test]
+fn a_non_json_upstream_answer_is_a_bad_gateway() {
+    let (upstream, front) = proxied();
     for (ctype, body) in [
         (
             "text/html; charset=utf-8",
@@ -393,16 +399,7 @@ fn the_log_is_bounded_and_keeps_only_this_servers_requests() {
 
 #[test]
 fn a_large_upstream_body_is_streamed_not_held() {
-    let upstream = start(&["--api-key", "api_up", "--api-secret", "up-secret"]);
-    let front = start(&[
-        "--upstream",
-        &upstream.url,
-        "--insecure-upstream",
-        "--upstream-key",
-        "api_up",
-        "--upstream-secret",
-        "up-secret",
-    ]);
+    let (upstream, front) = proxied();
     let rss = |pid: u32| -> u64 {
         let status = fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
         let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
