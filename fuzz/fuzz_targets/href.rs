@@ -19,7 +19,7 @@ struct Input<'a> {
     href: &'a str,
 }
 
-/// The API root's path, as `api_prefix` in client.rs makes it from `url`.
+/// The API root's path, as `api_prefix` in src/js/calls.rs makes it from `url`.
 const PREFIXES: [&str; 4] = ["/api/v2", "/pce/api/v2", "", "/api/v22"];
 
 fn is_digits(s: &str) -> bool {
