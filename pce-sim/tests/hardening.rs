@@ -145,10 +145,6 @@ fn control_sizes_are_capped() {
     let r = sim.control("POST", "events", Some(json!({"generate": 100_001})));
     assert_eq!(r.status, 400, "{}", r.text());
     // A head announcing 64 MiB + 1: refused at once, the body never read.
-    let mut stream = TcpStream::connect(&sim.addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
     let head = format!(
         "POST /_sim/events HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
          X-Pce-Sim-Token: {}\r\nContent-Length: {}\r\n\r\n",
@@ -156,23 +152,15 @@ fn control_sizes_are_capped() {
         sim.token,
         64 * 1024 * 1024 + 1
     );
-    stream.write_all(head.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
+    let answer = answer_to_head(&sim.addr, &head);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     // Without the token, a body is never even read: the refusal comes on the head alone.
-    let mut stream = TcpStream::connect(&sim.addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
     let head = format!(
         "POST /_sim/events HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
          Content-Length: 1000000\r\n\r\n",
         sim.addr
     );
-    stream.write_all(head.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
+    let answer = answer_to_head(&sim.addr, &head);
     assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
     for _ in 0..1000 {
         let r = sim.control(
@@ -246,6 +234,18 @@ fn cors_is_never_on_proxied_data_and_http_upstreams_need_a_flag() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(err.contains("warning") && err.contains("in clear"), "{err}");
+}
+
+/// Sends a request head alone (no body) and reads the whole answer until the server closes.
+fn answer_to_head(addr: &str, head: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
 }
 
 /// A simulator as the upstream PCE, and one proxying `/pce/` to it.

@@ -196,20 +196,9 @@ fn pipeline(addr: &str, request: &[u8], count: usize, status: &str) {
 #[test]
 fn memory_stays_bounded_across_100000_hostile_requests() {
     // --control is on, so the request log is on: the worst case.
-    let sim = common::start_with_env(
-        &[
-            "--listen",
-            "127.0.0.1:0",
-            "--control",
-            "--events",
-            "2000",
-            "--now",
-            common::NOW,
-        ],
-        // pce-sim allocates with mimalloc: freed pages go back to the system at once, so the
-        // resident size measures what is held, not what the allocator keeps for later.
-        &[("MIMALLOC_PURGE_DELAY", "0")],
-    );
+    // pce-sim allocates with mimalloc: freed pages go back to the system at once, so the
+    // resident size measures what is held, not what the allocator keeps for later.
+    let sim = common::start_env(&[], &[("MIMALLOC_PURGE_DELAY", "0")]);
     let pid = sim.pid();
     let start_rss = rss_kib(pid);
     let headers: String = (0..90)

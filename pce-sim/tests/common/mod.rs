@@ -40,6 +40,11 @@ impl Drop for Sim {
 
 /// Starts a simulator with the test defaults plus `extra` flags.
 pub fn start(extra: &[&str]) -> Sim {
+    start_env(extra, &[])
+}
+
+/// `start`, with extra environment variables.
+pub fn start_env(extra: &[&str], env: &[(&str, &str)]) -> Sim {
     let mut args = vec![
         "--listen",
         "127.0.0.1:0",
@@ -52,7 +57,7 @@ pub fn start(extra: &[&str]) -> Sim {
         "7",
     ];
     args.extend_from_slice(extra);
-    start_raw(&args)
+    start_with_env(&args, env)
 }
 
 /// Starts a simulator with exactly these flags.
