@@ -171,6 +171,15 @@ describe("queryTimeline", { timeout: 180000 }, () => {
     }
   });
 
+  it("fails, saying so, when events arrive in the window while it is counted", async () => {
+    let injected;
+    const error = await rejection(() => queryTimeline(sim.config(), { since: iso(NOW - 10 * DAY), until: iso(NOW) },
+      { downloadBelow: 0, concurrency: 1, onPartial: () => { injected ??= sim.inject({ generate: 1, timestamp: iso(NOW - 5 * DAY) }); } }));
+    await injected;
+    assertPceError(error, { kind: "invalid_response" });
+    assert.match(error.message, /arrived or expired/);
+  });
+
   it("refuses invalid options before sending anything", async () => {
     await sim.clearRequests();
     const window = { since: iso(NOW - DAY) };
