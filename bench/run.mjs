@@ -2,6 +2,7 @@
 // Expects the release artefacts `make bench` builds first (pkg/, the packed package in
 // tests/js/node_modules, target/release/pce-sim). Prints the table and rewrites the generated
 // part of BENCHMARKS.md, keeping the hand-written notes below its marker.
+// BENCH_ONLY=timeline node bench/run.mjs: the 30-day timeline rows alone, BENCHMARKS.md untouched.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync, statSync } from "node:fs";
 import { cpus, totalmem, loadavg } from "node:os";
@@ -226,21 +227,21 @@ function extrapolated(o) {
 
 function timelineTable(t) {
   const lines = [
-    "| row | complete chart (ms) | first partial chart (ms) | received | requests (client / pce-sim) | chart | runs |",
-    "|---|---:|---:|---:|---:|---|---:|",
+    "| row | complete chart (ms) | first partial chart (ms) | first bar counted (ms) | received | requests (client / pce-sim) | chart | runs |",
+    "|---|---:|---:|---:|---:|---:|---|---:|",
   ];
   for (const [env, r] of [["Node", t.node], ["Chromium", t.chromium]]) {
     const c = r.counted;
-    lines.push(`| ${env}: \`queryTimeline\`, groupBy severity | ${ms(c.ms)} | ${ms(c.firstPartialMs)} | ${bytes(c.bytes)} | ${c.requests} / ${c.simRequests} | ${c.buckets} bars of ${hours(c.bucketMs)}, all ${c.total} events | ${c.runs} |`);
+    lines.push(`| ${env}: \`queryTimeline\`, groupBy severity | ${ms(c.ms)} | ${ms(c.firstPartialMs)} | ${ms(c.firstBarMs)} | ${bytes(c.bytes)} | ${c.requests} / ${c.simRequests} | ${c.buckets} bars of ${hours(c.bucketMs)}, all ${c.total} events | ${c.runs} |`);
   }
   for (const [env, r] of [["Node", t.node], ["Chromium", t.chromium]]) {
     const o = r.old;
     const cover = `${(100 * o.downloaded / o.total).toFixed(1)}%`;
-    lines.push(`| ${env}: old path, newest ${o.downloaded} of ${o.total}${o.stopped ? " (stopped at the time limit)" : ""} | ${ms(o.ms)} | none | ${bytes(o.bytes)} | ${o.responses} / - | ${o.buckets} bars of ${hours(o.bucketMs)}, ${cover} of the events | ${o.runs} |`);
+    lines.push(`| ${env}: old path, newest ${o.downloaded} of ${o.total}${o.stopped ? " (stopped at the time limit)" : ""} | ${ms(o.ms)} | none | ${ms(o.ms)} | ${bytes(o.bytes)} | ${o.responses} / - | ${o.buckets} bars of ${hours(o.bucketMs)}, ${cover} of the events | ${o.runs} |`);
   }
   for (const [env, r] of [["Node", t.node], ["Chromium", t.chromium]]) {
     const e = extrapolated(r.old);
-    lines.push(`| ${env}: old path scaled to all ${r.old.total} events (estimate, not run) | ~${(e.ms / 1000).toFixed(0)} s | none | ~${bytes(e.bytes)} | - | - | - |`);
+    lines.push(`| ${env}: old path scaled to all ${r.old.total} events (estimate, not run) | ~${(e.ms / 1000).toFixed(0)} s | none | ~${(e.ms / 1000).toFixed(0)} s | ~${bytes(e.bytes)} | - | - | - |`);
   }
   return lines.join("\n");
 }
@@ -283,7 +284,7 @@ function timelineSection(t) {
 
 ${timelineTable(t)}
 
-- \`queryTimeline(config, { since, until }, { groupBy: "severity" })\`, its defaults otherwise (6 in flight, at most 200 requests, the bucket size grown until the plan fits): median of the runs after one untimed run. The first partial chart is the first \`onPartial\` call, ready to draw with the pending bars at 0 (in Node it came after ${t.node.counted.firstRequestsDone} of ${t.node.counted.requestsPlanned} planned requests, with ${t.node.counted.firstPending} of ${t.node.counted.buckets} bars pending; ${t.node.counted.partials} partials in all). Requests: \`result.requests\` and the difference of pce-sim's request counter (\`/_sim/stats\`) around the call. Each run's buckets are checked: the groups add up to each bar, and the bars to \`countEvents\` of the window.
+- \`queryTimeline(config, { since, until }, { groupBy: "severity" })\`, its defaults otherwise (6 in flight, at most 200 requests, the bucket size grown until the plan fits): median of the runs after one untimed run. The first partial chart is the first \`onPartial\` call, ready to draw with the pending bars at 0 (in Node it came after ${t.node.counted.firstRequestsDone} of ${t.node.counted.requestsPlanned} planned requests, with ${t.node.counted.firstPending} of ${t.node.counted.buckets} bars pending; ${t.node.counted.partials} partials in all); the first bar counted is the first partial with a bar no longer pending. The bar size is what fits in 200 requests: each boundary costs one count per severity present (${t.node.counted.groups}), so ${t.node.counted.buckets} bars of ${hours(t.node.counted.bucketMs)} here, where eventTimeline's default over the same window would draw bars of ${hours(t.node.old.bucketMs)}. Requests: \`result.requests\` and the difference of pce-sim's request counter (\`/_sim/stats\`) around the call. Each run's buckets are checked: the groups add up to each bar, and the bars to \`countEvents\` of the window.
 - The old path is what the demo did before: \`countEvents\`, \`queryEvents\` of the newest ${t.cap} (an asynchronous collection: the 202, its poll, the datafile), then \`eventTimeline\` over them; its chart covers the newest ${(100 * n.downloaded / n.total).toFixed(1)}% of the events and says nothing about the rest. Node, median: count ${ms(n.countMs)} ms, collection ${ms(n.downloadMs)} ms, eventTimeline ${ms(n.timelineMs)} ms; peak RSS of the process ${(n.peakRss / 1e6).toFixed(0)} MB (VmHWM). A run still collecting after 60 s is stopped (its \`signal\`); ${t.node.old.stopped || t.chromium.old.stopped ? "**one was**" : "none was"}.
 - The whole window the old way was not run: scaled linearly from the run above (${Math.round(n.bytes / n.downloaded)} bytes an event × ${n.total} events; the collection's time × ${e.f.toFixed(1)}), it is ~${bytes(e.bytes)} in one datafile and ~${(e.ms / 1000).toFixed(0)} s in Node, with ~${(n.peakRss * e.f / 1e9).toFixed(0)} GB of RSS at the same rate. It would not finish at all: the package decodes a datafile into one string for \`JSON.parse\`, and a V8 string holds at most 2^29 - 24 characters (${bytes(2 ** 29 - 24)}; at ${Math.round(n.bytes / n.downloaded)} bytes an event, about ${Math.round((2 ** 29 - 24) / (n.bytes / n.downloaded) / 1000)} thousand events).
 - Received: each response's status line and headers as sent, plus its body (Content-Length), counted by a wrapper of the global \`fetch\` in the bench's process or page; 1 MB = 10^6 bytes.`;

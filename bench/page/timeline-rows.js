@@ -92,6 +92,7 @@ export async function counted(pkg, config, window, { meter, runs, warmup, simCou
     let first;
     let partials = 0;
     let firstState = {};
+    let firstBar;
     const t0 = now();
     const t = await pkg.queryTimeline(config, window, {
       groupBy: "severity",
@@ -100,6 +101,8 @@ export async function counted(pkg, config, window, { meter, runs, warmup, simCou
           first = now() - t0;
           firstState = { firstRequestsDone: p.requestsDone, firstPending: p.pending.length, requestsPlanned: p.requestsPlanned };
         }
+        // The first partial may come before any bar is counted (the window-wide counts first).
+        if (firstBar === undefined && p.pending.length < p.buckets.length) firstBar = now() - t0;
         partials++;
       },
     });
@@ -112,7 +115,7 @@ export async function counted(pkg, config, window, { meter, runs, warmup, simCou
     if (t.source !== "counts") throw new Error(`queryTimeline downloaded (source ${t.source})`);
     if (i >= warmup) {
       out.push({
-        ms, firstPartialMs: first ?? ms, ...firstState, partials, bytes, responses, requests: t.requests, simRequests: atSim,
+        ms, firstPartialMs: first ?? ms, firstBarMs: firstBar ?? ms, ...firstState, partials, bytes, responses, requests: t.requests, simRequests: atSim,
         total, buckets: t.buckets.length, bucketMs: t.bucketMs, groups: t.groups.join(" "),
       });
     }
