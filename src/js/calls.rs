@@ -31,7 +31,7 @@ pub async fn query_events(config: &Config, query: &EventQuery, hooks: &Hooks) ->
     }
     let url = events_url(config, query, query.max_results);
     let reply = send(config, &url, false, hooks, None).await?;
-    Ok(events_array(&url, &reply.body, query.expect())?.into())
+    Ok(events_array(&url, reply.body, query.expect())?.into())
 }
 
 /// `countEvents`: one GET with `max_results=0` a type, reading `X-Total-Count`.
@@ -290,7 +290,7 @@ async fn collect_async_with(
     query: &EventQuery,
     hooks: &Hooks,
     // A trait object, not a generic: each instance of this state machine costs wasm bytes.
-    keep: &mut dyn FnMut(&str, &Uint8Array) -> Result<()>,
+    keep: &mut dyn FnMut(&str, Uint8Array) -> Result<()>,
 ) -> Result<()> {
     let mut job = AsyncCollection::new(Date::now(), config.async_timeout_ms, &api_prefix(config));
     let deadline = Deadline {
@@ -301,7 +301,7 @@ async fn collect_async_with(
     let reply = send(config, &url, true, hooks, Some(deadline)).await?;
     let mut next = match reply.status {
         // A PCE may answer a small collection at once.
-        200 => return keep(&url, &reply.body),
+        200 => return keep(&url, reply.body),
         202 => job.accepted(&url, reply.location.as_deref(), retry_after(&reply))?,
         other => {
             return Err(PceError::invalid_response(
@@ -334,7 +334,7 @@ async fn collect_async_with(
                 progress(hooks, &job, "downloading", &job_href);
                 let data_url = config.url(&path);
                 let reply = send(config, &data_url, false, hooks, Some(deadline)).await?;
-                keep(&data_url, &reply.body)?;
+                keep(&data_url, reply.body)?;
                 progress(hooks, &job, "done", &job_href);
                 return Ok(());
             }
