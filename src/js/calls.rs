@@ -56,7 +56,7 @@ async fn count_each(config: &Config, queries: &[EventQuery], hooks: &Hooks) -> R
 async fn count(config: &Config, query: &EventQuery, hooks: &Hooks) -> Result<u64> {
     let url = events_url(config, query, 0);
     let reply = send(config, &url, false, hooks, None).await?;
-    parse_total_count(reply.total_count.as_deref())
+    parse_total_count(reply.header("x-total-count").as_deref())
         .ok_or_else(|| PceError::invalid_response(&url, "no integer X-Total-Count header"))
 }
 
@@ -215,7 +215,7 @@ async fn fetch_all_of_type(
     let reply = send(config, &url, false, hooks, None).await?;
     let body = reply.bytes();
     let events = events_from(&url, &body, query.expect())?;
-    let total = parse_total_count(reply.total_count.as_deref());
+    let total = parse_total_count(reply.header("x-total-count").as_deref());
     let Some(size) = collection_size(events.keys.len() as u64, total) else {
         return Ok(owned(events));
     };
@@ -302,7 +302,11 @@ async fn collect_async_with(
     let mut next = match reply.status {
         // A PCE may answer a small collection at once.
         200 => return keep(&url, reply.body),
-        202 => job.accepted(&url, reply.location.as_deref(), retry_after(&reply))?,
+        202 => job.accepted(
+            &url,
+            reply.header("location").as_deref(),
+            retry_after(&reply),
+        )?,
         other => {
             return Err(PceError::invalid_response(
                 &url,
