@@ -5,8 +5,7 @@ use crate::async_job::{AsyncCollection, Next};
 use crate::collection::{collection_size, grow_collection, parse_total_count};
 use crate::config::Config;
 use crate::error::{PceError, Result};
-use crate::event::check_event;
-use crate::js::body::{events_array, events_from, owned, parse_json, utf8, OwnedKey};
+use crate::js::body::{event_object, events_array, events_from, owned, OwnedKey};
 use crate::js::send::{async_timeout, pause, retry_after, send, Deadline, Hooks};
 use crate::merge::{merge_newest_first, PageRequest, TypeMerge};
 use crate::query::{Bound, EventQuery, MAX_SYNC_RESULTS};
@@ -256,10 +255,7 @@ pub async fn first_timestamp(
 pub async fn get_event(config: &Config, path: &str, hooks: &Hooks) -> Result<JsValue> {
     let url = config.url(path);
     let reply = send(config, &url, false, hooks, None).await?;
-    let body = reply.bytes();
-    let text = utf8(&url, &body)?;
-    check_event(text).map_err(|p| PceError::invalid_response(&url, &p))?;
-    parse_json(&url, text)
+    event_object(&url, reply.body)
 }
 
 fn events_url(config: &Config, query: &EventQuery, max_results: u32) -> String {
