@@ -1,6 +1,6 @@
 // One GET as `transport::get` sends it, in JavaScript so that a request crosses from wasm once:
 // made of wasm-bindgen calls (the headers, the init, the timer, a promise hop per chunk read),
-// a small GET spent about 25% more than fetch + JSON.parse on crossings and closures alone.
+// `getEvent` measured 1.33x of fetch + JSON.parse, 1.23x with this file (same run).
 // Resolves with { status, headers, body } (the whole body in one Uint8Array), or with
 // { status: 0, failure: "aborted" | "timeout" | "network", cause }; it never rejects.
 export async function exchange(url, authorization, preferAsync, timeoutMs, signal) {
