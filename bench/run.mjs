@@ -51,8 +51,8 @@ function sizes() {
   };
   return {
     wasm: row(["web/illumio_events_bg.wasm"]),
-    webGlue: row(["web/illumio_events.js", "web/index.js", "web/timeline.js"]),
-    nodeGlue: row(["node/illumio_events.cjs", "node/index.cjs", "node/index.mjs", "node/timeline.cjs"]),
+    webGlue: row(["web/illumio_events.js", "web/index.js", "web/timeline.js", "web/transport.js"]),
+    nodeGlue: row(["node/illumio_events.cjs", "node/index.cjs", "node/index.mjs", "node/timeline.cjs", "node/transport.cjs"]),
   };
 }
 
@@ -210,8 +210,8 @@ function table(r) {
     "| size | raw | gzip -9 |",
     "|---|---:|---:|",
     `| \`illumio_events_bg.wasm\` | ${kb(s.wasm.raw)} | ${kb(s.wasm.gzip)} |`,
-    `| JS glue, browser (\`web/illumio_events.js\`, \`index.js\`, \`timeline.js\`) | ${kb(s.webGlue.raw)} | ${kb(s.webGlue.gzip)} |`,
-    `| JS glue, Node (\`node/illumio_events.cjs\`, \`index.cjs\`, \`index.mjs\`, \`timeline.cjs\`) | ${kb(s.nodeGlue.raw)} | ${kb(s.nodeGlue.gzip)} |`,
+    `| JS glue, browser (\`web/illumio_events.js\`, \`index.js\`, \`timeline.js\`, \`transport.js\`) | ${kb(s.webGlue.raw)} | ${kb(s.webGlue.gzip)} |`,
+    `| JS glue, Node (\`node/illumio_events.cjs\`, \`index.cjs\`, \`index.mjs\`, \`timeline.cjs\`, \`transport.cjs\`) | ${kb(s.nodeGlue.raw)} | ${kb(s.nodeGlue.gzip)} |`,
   ];
   return { main: lines.join("\n"), memory: mem.join("\n"), size: size.join("\n") };
 }

@@ -25,9 +25,17 @@ wasm-opt -Oz --converge --strip-debug --strip-producers \
   "$out/web/illumio_events_bg.wasm" -o "$out/opt.wasm"
 cp "$out/opt.wasm" pkg/node/illumio_events_bg.wasm
 cp "$out/opt.wasm" pkg/web/illumio_events_bg.wasm
+# src/js/transport.js comes out as a wasm-bindgen snippet: it ships beside the glue (as CommonJS
+# for Node, like timeline.js) and the glue's import of it points there.
 # The generated .d.ts files are typed `any`; the package's public types are pkg-template/index.d.ts.
-sed '/@ts-self-types/d' "$out/node/illumio_events.js" > pkg/node/illumio_events.cjs
-sed '/@ts-self-types/d' "$out/web/illumio_events.js" > pkg/web/illumio_events.js
+to_transport() { sed -e '/@ts-self-types/d' -e "s#\./snippets/[^\`'\"]*/transport\.js#./transport.$1#" "$2"; }
+to_transport cjs "$out/node/illumio_events.js" > pkg/node/illumio_events.cjs
+to_transport js "$out/web/illumio_events.js" > pkg/web/illumio_events.js
+! grep -q snippets pkg/node/illumio_events.cjs pkg/web/illumio_events.js
+cp src/js/transport.js pkg/web/transport.js
+sed 's/^export async function exchange/async function exchange/' src/js/transport.js > pkg/node/transport.cjs
+printf '\nexports.exchange = exchange;\n' >> pkg/node/transport.cjs
+! grep -q '^export ' pkg/node/transport.cjs
 cp pkg-template/node.mjs pkg/node/index.mjs
 cp pkg-template/node.cjs pkg/node/index.cjs
 cp pkg-template/web.js pkg/web/index.js

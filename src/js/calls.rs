@@ -5,8 +5,7 @@ use crate::async_job::{AsyncCollection, Next};
 use crate::collection::{collection_size, grow_collection, parse_total_count};
 use crate::config::Config;
 use crate::error::{PceError, Result};
-use crate::event::check_event;
-use crate::js::body::{events_array, events_from, owned, parse_json, utf8, OwnedKey};
+use crate::js::body::{event_object, events_array, events_from, owned, OwnedKey};
 use crate::js::send::{async_timeout, pause, retry_after, send, Deadline, Hooks};
 use crate::merge::{merge_newest_first, PageRequest, TypeMerge};
 use crate::query::{Bound, EventQuery, MAX_SYNC_RESULTS};
@@ -31,7 +30,7 @@ pub async fn query_events(config: &Config, query: &EventQuery, hooks: &Hooks) ->
     }
     let url = events_url(config, query, query.max_results);
     let reply = send(config, &url, false, hooks, None).await?;
-    Ok(events_array(&url, &reply.body, query.expect())?.into())
+    Ok(events_array(&url, reply.body, query.expect())?.into())
 }
 
 /// `countEvents`: one GET with `max_results=0` a type, reading `X-Total-Count`.
@@ -56,7 +55,7 @@ async fn count_each(config: &Config, queries: &[EventQuery], hooks: &Hooks) -> R
 async fn count(config: &Config, query: &EventQuery, hooks: &Hooks) -> Result<u64> {
     let url = events_url(config, query, 0);
     let reply = send(config, &url, false, hooks, None).await?;
-    parse_total_count(reply.total_count.as_deref())
+    parse_total_count(reply.header("x-total-count").as_deref())
         .ok_or_else(|| PceError::invalid_response(&url, "no integer X-Total-Count header"))
 }
 
@@ -215,7 +214,7 @@ async fn fetch_all_of_type(
     let reply = send(config, &url, false, hooks, None).await?;
     let body = reply.bytes();
     let events = events_from(&url, &body, query.expect())?;
-    let total = parse_total_count(reply.total_count.as_deref());
+    let total = parse_total_count(reply.header("x-total-count").as_deref());
     let Some(size) = collection_size(events.keys.len() as u64, total) else {
         return Ok(owned(events));
     };
@@ -256,10 +255,7 @@ pub async fn first_timestamp(
 pub async fn get_event(config: &Config, path: &str, hooks: &Hooks) -> Result<JsValue> {
     let url = config.url(path);
     let reply = send(config, &url, false, hooks, None).await?;
-    let body = reply.bytes();
-    let text = utf8(&url, &body)?;
-    check_event(text).map_err(|p| PceError::invalid_response(&url, &p))?;
-    parse_json(&url, text)
+    event_object(&url, reply.body)
 }
 
 fn events_url(config: &Config, query: &EventQuery, max_results: u32) -> String {
@@ -290,7 +286,7 @@ async fn collect_async_with(
     query: &EventQuery,
     hooks: &Hooks,
     // A trait object, not a generic: each instance of this state machine costs wasm bytes.
-    keep: &mut dyn FnMut(&str, &Uint8Array) -> Result<()>,
+    keep: &mut dyn FnMut(&str, Uint8Array) -> Result<()>,
 ) -> Result<()> {
     let mut job = AsyncCollection::new(Date::now(), config.async_timeout_ms, &api_prefix(config));
     let deadline = Deadline {
@@ -301,8 +297,12 @@ async fn collect_async_with(
     let reply = send(config, &url, true, hooks, Some(deadline)).await?;
     let mut next = match reply.status {
         // A PCE may answer a small collection at once.
-        200 => return keep(&url, &reply.body),
-        202 => job.accepted(&url, reply.location.as_deref(), retry_after(&reply))?,
+        200 => return keep(&url, reply.body),
+        202 => job.accepted(
+            &url,
+            reply.header("location").as_deref(),
+            retry_after(&reply),
+        )?,
         other => {
             return Err(PceError::invalid_response(
                 &url,
@@ -334,7 +334,7 @@ async fn collect_async_with(
                 progress(hooks, &job, "downloading", &job_href);
                 let data_url = config.url(&path);
                 let reply = send(config, &data_url, false, hooks, Some(deadline)).await?;
-                keep(&data_url, &reply.body)?;
+                keep(&data_url, reply.body)?;
                 progress(hooks, &job, "done", &job_href);
                 return Ok(());
             }

@@ -73,9 +73,8 @@ pub struct Deadline {
 /// The reply's `Retry-After`, in seconds.
 pub fn retry_after(reply: &Reply) -> Option<f64> {
     reply
-        .retry_after
-        .as_deref()
-        .and_then(|v| parse_retry_after(v, Date::now()))
+        .header("retry-after")
+        .and_then(|v| parse_retry_after(&v, Date::now()))
 }
 
 /// The error of an asynchronous collection that ran out of time.
