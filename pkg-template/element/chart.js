@@ -1,5 +1,6 @@
-// The timeline chart of <pce-event-timeline>: stacked SVG bars from an eventTimeline() result,
-// with a hover/keyboard tooltip, drag-to-zoom and click-to-zoom.
+// The timeline chart of <pce-event-timeline>: stacked SVG bars from a queryTimeline() or
+// eventTimeline() result, with a hover/keyboard tooltip, drag-to-zoom and click-to-zoom.
+// A partial timeline (counts still arriving) marks its pending bars.
 
 import { h, s, clear, fmtTick, fmtDateTime, fmtDuration, fmtCount, isUtc, SEVERITIES } from "./dom.js";
 
@@ -21,15 +22,16 @@ export function seriesOf(timeline, groupBy) {
     total: keys.reduce((a, k) => a + (totals.get(k) ?? 0), 0),
     values: timeline.buckets.map((b) => keys.reduce((a, k) => a + (b.counts[k] ?? 0), 0)),
   });
-  const groups = [...totals.keys()];
+  // A counted timeline names every group it asked for; the legend shows those that occur.
+  const groups = [...totals.keys()].filter((g) => totals.get(g) > 0);
   if (groupBy === "severity") {
-    const known = SEVERITIES.filter((sv) => totals.has(sv)).map((sv) => make([sv], `sev-${sv}`, sv));
+    const known = SEVERITIES.filter((sv) => totals.get(sv) > 0).map((sv) => make([sv], `sev-${sv}`, sv));
     const unknown = groups.filter((g) => !SEVERITIES.includes(g));
     return unknown.length ? [...known, make(unknown, "sev-unknown", unknown.length === 1 ? unknown[0] : "other")] : known;
   }
   if (groupBy === "status") {
     const order = ["failure", "success"];
-    const known = order.filter((g) => totals.has(g)).map((g) => make([g], `st-${g}`, g));
+    const known = order.filter((g) => totals.get(g) > 0).map((g) => make([g], `st-${g}`, g));
     const rest = groups.filter((g) => !order.includes(g));
     return [...known, ...rest.map((g) => make([g], "st-other", g))].slice(0, MAX_SERIES + 2);
   }
@@ -72,11 +74,11 @@ export class Chart {
     new ResizeObserver(() => { if (this.data) this.draw(); }).observe(wrap);
   }
 
-  /** Draws a timeline; `view` is { since, until, groupBy } in ms. */
-  render(timeline, view) {
+  /** Draws a timeline; `view` is { since, until, groupBy } in ms; `pending`, the bars not counted yet. */
+  render(timeline, view, { pending = [] } = {}) {
     const series = seriesOf(timeline, view.groupBy);
     const starts = timeline.buckets.map((b) => Date.parse(b.start));
-    this.data = { timeline, view, series, starts, bucketMs: timeline.bucketMs };
+    this.data = { timeline, view, series, starts, bucketMs: timeline.bucketMs, pending: new Set(pending) };
     if (this.active >= starts.length) this.active = -1;
     this.draw();
     this.drawLegend();
@@ -120,11 +122,12 @@ export class Chart {
     svg.setAttribute("data-bucket-ms", String(timeline.bucketMs));
     svg.setAttribute("data-since", new Date(view.since).toISOString());
     svg.setAttribute("data-until", new Date(view.until).toISOString());
+    svg.setAttribute("data-pending", String(this.data.pending.size));
     svg.setAttribute("aria-label",
       `Timeline of ${fmtCount(total)} events, ${g.n} bars of ${fmtDuration(timeline.bucketMs)}, ` +
       `from ${fmtDateTime(view.since)} to ${fmtDateTime(view.until)}`);
     this.empty.textContent = "No events in this range.";
-    this.empty.hidden = total > 0;
+    this.empty.hidden = total > 0 || this.data.pending.size > 0;
 
     const max = Math.max(1, ...timeline.buckets.map((b) => b.total));
     const step = niceStep(max, g.height < 200 ? 3 : 4);
@@ -154,8 +157,10 @@ export class Chart {
     const gap = g.bw > 5 ? Math.min(2, g.bw * 0.15) : 0;
     for (let i = 0; i < g.n; i++) {
       const b = timeline.buckets[i];
-      const col = s("g", { class: "bucket", "data-index": i, "data-start": b.start, "data-total": b.total });
+      const waiting = this.data.pending.has(i);
+      const col = s("g", { class: waiting ? "bucket pending" : "bucket", "data-index": i, "data-start": b.start, "data-total": b.total });
       const x = MARGIN.left + i * g.bw + gap / 2;
+      if (waiting) col.append(s("rect", { class: "pending-mark", x, y: MARGIN.top, width: Math.max(0.5, g.bw - gap), height: g.plotH }));
       let acc = 0;
       for (const se of series) {
         const v = se.values[i];
@@ -225,7 +230,9 @@ export class Chart {
     const tip = clear(this.tooltip);
     tip.append(
       h("p", { class: "tip-time" }, fmtDateTime(from), h("span", { class: "muted" }, ` · ${fmtDuration(bucketMs)}`)),
-      h("p", { class: "tip-total" }, h("strong", {}, fmtCount(b.total)), b.total === 1 ? " event" : " events"),
+      this.data.pending.has(i)
+        ? h("p", { class: "tip-total" }, "counting…")
+        : h("p", { class: "tip-total" }, h("strong", {}, fmtCount(b.total)), b.total === 1 ? " event" : " events"),
       rows.length
         ? h("ul", { class: "tip-rows" }, rows.map((se) => h("li", {},
           h("span", { class: `swatch ${se.cls}`, "aria-hidden": "true" }),

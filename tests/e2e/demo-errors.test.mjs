@@ -1,5 +1,5 @@
-// Every kind of failure shows a banner that says what to do; the asynchronous collection
-// shows its progress and can be cancelled.
+// Every kind of failure shows a banner that says what to do; the asynchronous collection (a
+// chart by creator, which the PCE cannot count) shows its progress and can be cancelled.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -90,7 +90,7 @@ test("timeout: the PCE took too long", { timeout: 120000 }, async () => {
 
 test("the asynchronous collection: progress while the job runs, then every event", async () => {
   await sim.clearFaults();
-  await page.goto(`${sim.url}/?range=30d`);
+  await page.goto(`${sim.url}/?range=30d&group=created_by`);
   await page.waitForSelector("#progress:not([hidden])");
   await page.waitForFunction(() => /asynchronous job/.test(document.querySelector("pce-event-timeline")?.shadowRoot.getElementById("progress-detail").textContent ?? ""));
   assert.match(await page.textContent("#progress-title"), /Collecting 12,\d{3} events/);
@@ -108,7 +108,7 @@ test("the asynchronous collection: progress while the job runs, then every event
 });
 
 test("the asynchronous collection can be cancelled", async () => {
-  await page.goto(`${sim.url}/?range=30d&severity=info`);
+  await page.goto(`${sim.url}/?range=30d&severity=info&group=created_by`);
   await page.waitForFunction(() => /asynchronous job/.test(document.querySelector("pce-event-timeline")?.shadowRoot.getElementById("progress-detail").textContent ?? ""));
   await sleep(800);
   await page.click("#cancel");
@@ -128,7 +128,7 @@ test("the asynchronous collection can be cancelled", async () => {
 test("async_job_failed: the PCE's job failed", async () => {
   await sim.clearFaults();
   await sim.fault({ kind: "job_fail", path: "/pce/api/", message: "The datafile could not be written", times: 5 });
-  await page.goto(`${sim.url}/?range=30d`);
+  await page.goto(`${sim.url}/?range=30d&group=created_by`);
   const b = await banner(60000);
   assert.equal(b.kind, "async_job_failed");
   assert.match(b.title, /asynchronous collection failed/);
