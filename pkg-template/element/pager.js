@@ -43,7 +43,7 @@ export class Pager {
     if (!page?.more || this.next || this.busy?.()) return;
     const me = { ctl: new AbortController() };
     this.next = me;
-    this.render(this.total);
+    this.render(this.total, { keep: true });
     try {
       const { records, more } = await fetchPage(this.ie, page.config, page.query, page.records, { signal: me.ctl.signal });
       if (this.page !== page || this.next !== me) return;
