@@ -98,15 +98,20 @@ export class Chart {
     const width = Math.max(280, this.wrap.clientWidth);
     const height = width < 600 ? 180 : 230;
     const n = this.data.starts.length;
-    const plotW = width - MARGIN.left - MARGIN.right;
+    const max = Math.max(1, ...this.data.timeline.buckets.map((b) => b.total));
+    const step = niceStep(max, height < 200 ? 3 : 4);
+    const yMax = Math.ceil(max / step) * step;
+    // Room for the widest label of the y axis (millions of events at PCE scale), about 7 px a character.
+    const left = Math.max(MARGIN.left, 16 + 7 * fmtCount(yMax).length);
+    const plotW = width - left - MARGIN.right;
     const plotH = height - MARGIN.top - MARGIN.bottom;
     const t0 = n ? this.data.starts[0] : this.data.view.since;
     const span = Math.max(1, n * this.data.bucketMs);
-    return { width, height, n, plotW, plotH, t0, span, bw: plotW / Math.max(1, n) };
+    return { width, height, n, left, step, yMax, plotW, plotH, t0, span, bw: plotW / Math.max(1, n) };
   }
 
-  xOf(t, g) { return MARGIN.left + ((t - g.t0) / g.span) * g.plotW; }
-  tOf(x, g) { return g.t0 + ((x - MARGIN.left) / g.plotW) * g.span; }
+  xOf(t, g) { return g.left + ((t - g.t0) / g.span) * g.plotW; }
+  tOf(x, g) { return g.t0 + ((x - g.left) / g.plotW) * g.span; }
 
   draw() {
     const { timeline, series, view } = this.data;
@@ -129,16 +134,14 @@ export class Chart {
     this.empty.textContent = "No events in this range.";
     this.empty.hidden = total > 0 || this.data.pending.size > 0;
 
-    const max = Math.max(1, ...timeline.buckets.map((b) => b.total));
-    const step = niceStep(max, g.height < 200 ? 3 : 4);
-    const yMax = Math.ceil(max / step) * step;
+    const { step, yMax } = g;
     const yOf = (v) => MARGIN.top + g.plotH - (v / yMax) * g.plotH;
 
     const axis = s("g", { class: "axis", "aria-hidden": "true" });
     for (let v = 0; v <= yMax; v += step) {
       const y = yOf(v);
-      axis.append(s("line", { class: v === 0 ? "base" : "grid", x1: MARGIN.left, x2: g.width - MARGIN.right, y1: y, y2: y }));
-      axis.append(s("text", { x: MARGIN.left - 8, y: y + 4, "text-anchor": "end" }, fmtCount(v)));
+      axis.append(s("line", { class: v === 0 ? "base" : "grid", x1: g.left, x2: g.width - MARGIN.right, y1: y, y2: y }));
+      axis.append(s("text", { x: g.left - 8, y: y + 4, "text-anchor": "end" }, fmtCount(v)));
     }
     // Time ticks: a round step, at least ~90 px apart, aligned in the displayed zone.
     const pxPerMs = g.plotW / g.span;
@@ -147,7 +150,7 @@ export class Chart {
     let t = Math.ceil((g.t0 + offset) / tickStep) * tickStep - offset;
     for (; t <= g.t0 + g.span; t += tickStep) {
       const x = this.xOf(t, g);
-      if (x < MARGIN.left - 0.5 || x > g.width - MARGIN.right - 20) continue;
+      if (x < g.left - 0.5 || x > g.width - MARGIN.right - 20) continue;
       axis.append(s("line", { class: "tick", x1: x, x2: x, y1: MARGIN.top + g.plotH, y2: MARGIN.top + g.plotH + 4 }));
       axis.append(s("text", { x, y: g.height - 8, "text-anchor": "middle" }, fmtTick(t, tickStep, g.span)));
     }
@@ -159,7 +162,7 @@ export class Chart {
       const b = timeline.buckets[i];
       const waiting = this.data.pending.has(i);
       const col = s("g", { class: waiting ? "bucket pending" : "bucket", "data-index": i, "data-start": b.start, "data-total": b.total });
-      const x = MARGIN.left + i * g.bw + gap / 2;
+      const x = g.left + i * g.bw + gap / 2;
       if (waiting) col.append(s("rect", { class: "pending-mark", x, y: MARGIN.top, width: Math.max(0.5, g.bw - gap), height: g.plotH }));
       let acc = 0;
       for (const se of series) {
@@ -221,7 +224,7 @@ export class Chart {
     const { timeline, series, bucketMs } = this.data;
     const g = this.g;
     const b = timeline.buckets[i];
-    const x = MARGIN.left + i * g.bw;
+    const x = g.left + i * g.bw;
     this.hover.setAttribute("x", String(x));
     this.hover.setAttribute("width", String(Math.max(1, g.bw)));
     this.hover.setAttribute("visibility", "visible");
@@ -262,14 +265,14 @@ export class Chart {
   }
 
   indexAt(x) {
-    const i = Math.floor((x - MARGIN.left) / this.g.bw);
+    const i = Math.floor((x - this.g.left) / this.g.bw);
     return i >= 0 && i < this.g.n ? i : -1;
   }
 
   pointerDown(e) {
     if (!this.data || e.button !== 0) return;
     this.svg.setPointerCapture(e.pointerId);
-    const x = Math.min(Math.max(this.localX(e), MARGIN.left), this.g.width - MARGIN.right);
+    const x = Math.min(Math.max(this.localX(e), this.g.left), this.g.width - MARGIN.right);
     this.drag = { x0: x, x1: x, moved: false };
   }
 
@@ -277,7 +280,7 @@ export class Chart {
     if (!this.data) return;
     const x = this.localX(e);
     if (this.drag) {
-      const cx = Math.min(Math.max(x, MARGIN.left), this.g.width - MARGIN.right);
+      const cx = Math.min(Math.max(x, this.g.left), this.g.width - MARGIN.right);
       this.drag.x1 = cx;
       if (Math.abs(cx - this.drag.x0) > 4) this.drag.moved = true;
       if (this.drag.moved) {
