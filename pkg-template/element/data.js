@@ -82,7 +82,8 @@ export async function loadTimeline(ie, config, query, { groupBy, bucketMs, signa
     if (bucketMs !== undefined) options.bucketMs = bucketMs;
     return { timeline: ie.eventTimeline(events, options), total, complete, source: "download", requests: null };
   }
-  const options = { groupBy, signal, onPartial };
+  // By event type, the types counted apart and "other" make the chart's eight colours.
+  const options = { groupBy, signal, onPartial, ...(groupBy === "event_type" ? { maxGroups: 7 } : {}) };
   if (bucketMs !== undefined) options.bucketMs = bucketMs;
   const timeline = await ie.queryTimeline(config, query, options);
   const total = timeline.buckets.reduce((a, b) => a + b.total, 0);
@@ -207,6 +208,7 @@ export function phaseText(p) {
 export function pickFilter(groupBy, value) {
   if (groupBy === "severity") return SEVERITIES.includes(value) ? "severity" : null;
   if (groupBy === "status") return value === "success" || value === "failure" ? "status" : null;
-  if (groupBy === "event_type") return typeof value === "string" && value !== "" && !value.includes(",") ? "event-type" : null;
+  // "other" is queryTimeline's group of the types it did not count apart, not a type.
+  if (groupBy === "event_type") return typeof value === "string" && value !== "" && value !== "other" && !value.includes(",") ? "event-type" : null;
   return null;
 }
