@@ -82,7 +82,11 @@ export class Pager {
     this.total = total;
     const page = this.page;
     const records = this.records;
-    this.list.setRecords(records, { added, keep, more: Boolean(page?.more) });
+    // A redraw of the same pages keeps the reader's place; a new window starts at the top.
+    this.list.setRecords(records, { added, keep: keep || (page !== null && page === this.shown), more: Boolean(page?.more) });
+    this.shown = page;
+    // "No events match" waits for the first page.
+    if (!page) this.list.empty.hidden = true;
     const d = this.el.list.dataset;
     d.loaded = String(records.length);
     d.more = String(Boolean(page?.more));
