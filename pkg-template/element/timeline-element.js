@@ -207,7 +207,7 @@ export class PceEventTimeline extends HTMLElement {
   #update() {
     setUtc(this.timeZone === "utc");
     this.#applyView();
-    const fetch = this.#dirtyFetch || !this.#base;
+    const fetch = this.#dirtyFetch || (!this.#base && !this.#load);
     const chart = this.#dirtyChart;
     const live = this.#dirtyLive;
     this.#dirtyFetch = false;
@@ -228,6 +228,7 @@ export class PceEventTimeline extends HTMLElement {
       this.#startLoad(win, { chart: chart || Boolean(load?.chart), list: list || Boolean(load?.list) });
       return;
     }
+    if (!base) return; // the first load in flight draws when it is done
     if (live) {
       this.#stopLive();
       // The watch starts where the loaded window ends, so nothing between is missed.
