@@ -16,6 +16,12 @@ export interface PceConfig {
   maxRetries?: number;
   /** The time limit of a whole asynchronous collection (more than 10000 events); default 600000. */
   asyncTimeoutMs?: number;
+  /**
+   * Requests a minute that every call of this package for the same url, org and key shares
+   * (queries, counts, watches, timelines, several charts on one page); a call over it waits its
+   * turn. Default 450, below the PCE's 500 a minute per key; 0 turns the budget off.
+   */
+  requestsPerMinute?: number;
 }
 
 /** The PCE's severities, most urgent first. */
@@ -236,6 +242,53 @@ export interface Timeline {
 
 /** Counts events per time bucket and group, synchronously; usable before any other call. */
 export function eventTimeline(events: readonly PceEvent[], options?: TimelineOptions): Timeline;
+
+/** The window queryTimeline counts: an EventQuery with a required start. */
+export interface TimelineQuery extends Omit<EventQuery, "maxResults" | "onProgress"> {
+  /** The window's start, inclusive. */
+  since: string | Date;
+  /** The window's end, inclusive; default now, pinned when the call starts. */
+  until?: string | Date;
+}
+
+/** How queryTimeline buckets, groups and spends its requests. */
+export interface QueryTimelineOptions extends Omit<TimelineOptions, "start" | "end" | "groupBy"> {
+  /** What each bar is split by; default "severity". A PCE cannot count by created_by: use eventTimeline over queryEvents' events. */
+  groupBy?: "severity" | "status" | "event_type";
+  /** For groupBy "event_type": the types with a group of their own, the most frequent in a sample of the window; default 8; the rest is "other". */
+  maxGroups?: number;
+  /** Requests in flight at most; default 6. */
+  concurrency?: number;
+  /** Requests of the whole plan, retries included; default 200. Without bucketMs, buckets grow to the next round size until the plan fits. */
+  maxRequests?: number;
+  /** A window of at most this many events is downloaded (one GET) and counted with eventTimeline; default 10000; 0 = never. */
+  downloadBelow?: number;
+  /** Cancels every request of the plan at once. */
+  signal?: AbortSignal;
+  /** Partial timelines as counts arrive; the pending buckets count 0 meanwhile. A throwing callback is ignored. */
+  onPartial?: (partial: QueriedTimeline & {
+    /** Indexes of the buckets not counted yet. */
+    pending: number[];
+    /** Requests answered so far. */
+    requestsDone: number;
+    /** Requests of the whole plan, without retries. */
+    requestsPlanned: number;
+  }) => void;
+}
+
+/** A timeline from queryTimeline: eventTimeline's shape, and how it was made. */
+export interface QueriedTimeline extends Timeline {
+  /** "counts": counted on the PCE; "events": a small window downloaded and counted locally. */
+  source: "counts" | "events";
+  /** Requests sent, retries included. */
+  requests: number;
+}
+
+/**
+ * Counts a window's events per time bucket and group on the PCE (one `max_results=0` count per
+ * bucket boundary and group), so its cost grows with the bars, not with the events.
+ */
+export function queryTimeline(config: PceConfig, query: TimelineQuery, options?: QueryTimelineOptions): Promise<QueriedTimeline>;
 
 /** An Elastic Common Schema document made from one PCE event by toEcs. */
 export interface EcsDocument {

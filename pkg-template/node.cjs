@@ -1,7 +1,8 @@
 // Node's CommonJS entry, and the one instance Node's ES module entry re-exports, so that
 // `import` and `require` in one process share the same WebAssembly memory.
 const wasm = require("./illumio_events.cjs");
-const { makeEventTimeline } = require("./timeline.cjs");
+const { makeEventTimeline, timelineOf } = require("./timeline.cjs");
+const { makeQueryTimeline } = require("./query-timeline.cjs");
 const { toEcs } = require("./ecs.cjs");
 
 exports.queryEvents = wasm.queryEvents;
@@ -9,5 +10,6 @@ exports.countEvents = wasm.countEvents;
 exports.getEvent = wasm.getEvent;
 exports.watchEvents = wasm.watchEvents;
 exports.eventTimeline = makeEventTimeline(wasm);
+exports.queryTimeline = makeQueryTimeline({ ...wasm, eventTimeline: exports.eventTimeline, timelineOf });
 exports.isPceError = wasm.isPceError;
 exports.toEcs = toEcs;

@@ -18,7 +18,7 @@ function groupName(value) {
 }
 
 /** The Timeline of the columns Rust counted: [startMs, endMs, bucketMs, firstMs, groups, totals, counts, skipped]. */
-function timelineOf([startMs, endMs, bucketMs, firstMs, groups, totals, counts, skipped]) {
+export function timelineOf([startMs, endMs, bucketMs, firstMs, groups, totals, counts, skipped]) {
   const buckets = new Array(totals.length);
   for (let b = 0; b < totals.length; b++) {
     const byGroup = {};

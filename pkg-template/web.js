@@ -1,10 +1,12 @@
 // The browser and bundler entry. The WebAssembly is fetched and instantiated while this
 // module loads, so every export, the synchronous ones included, works once the import resolves.
 import init, * as wasm from "./illumio_events.js";
-import { makeEventTimeline } from "./timeline.js";
+import { makeEventTimeline, timelineOf } from "./timeline.js";
+import { makeQueryTimeline } from "./query-timeline.js";
 
 await init({ module_or_path: new URL("./illumio_events_bg.wasm", import.meta.url) });
 
 export { queryEvents, countEvents, getEvent, watchEvents, isPceError } from "./illumio_events.js";
 export const eventTimeline = makeEventTimeline(wasm);
+export const queryTimeline = makeQueryTimeline({ ...wasm, eventTimeline, timelineOf });
 export { toEcs } from "./ecs.js";

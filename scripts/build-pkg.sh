@@ -31,19 +31,24 @@ cp pkg-template/node.mjs pkg/node/index.mjs
 cp pkg-template/node.cjs pkg/node/index.cjs
 cp pkg-template/web.js pkg/web/index.js
 cp pkg-template/timeline.js pkg/web/timeline.js
-# The same loop for require(): its one `export` becomes a CommonJS export.
-sed 's/^export function makeEventTimeline/function makeEventTimeline/' pkg-template/timeline.js > pkg/node/timeline.cjs
-printf '\nexports.makeEventTimeline = makeEventTimeline;\n' >> pkg/node/timeline.cjs
-! grep -q '^export ' pkg/node/timeline.cjs
+cp pkg-template/query-timeline.js pkg/web/query-timeline.js
+# The same modules for require(): each `export` becomes a CommonJS export.
+commonjs() {
+  local names
+  names=$(sed -n 's/^export \(function\|const\) \([A-Za-z_]*\).*/\2/p' "$1")
+  sed 's/^export \(function\|const\) /\1 /' "$1" > "$2"
+  for name in $names; do printf 'exports.%s = %s;\n' "$name" "$name" >> "$2"; done
+  ! grep -q '^export \|^import ' "$2"
+}
+commonjs pkg-template/timeline.js pkg/node/timeline.cjs
+commonjs pkg-template/query-timeline.js pkg/node/query-timeline.cjs
 # <pce-event-timeline>: the entry at the package root, its parts beside it, and its types.
 cp pkg-template/element.js pkg/element.js
 mkdir -p pkg/element
 cp pkg-template/element/*.js pkg/element/
 cp pkg-template/element.d.ts pkg/element.d.ts
 cp pkg-template/ecs.js pkg/web/ecs.js
-sed 's/^export function toEcs/function toEcs/' pkg-template/ecs.js > pkg/node/ecs.cjs
-printf '\nexports.toEcs = toEcs;\n' >> pkg/node/ecs.cjs
-! grep -q '^export ' pkg/node/ecs.cjs
+commonjs pkg-template/ecs.js pkg/node/ecs.cjs
 mkdir -p pkg/bin
 cp pkg-template/cli.mjs pkg/bin/illumio-events.mjs
 chmod +x pkg/bin/illumio-events.mjs

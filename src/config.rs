@@ -13,6 +13,7 @@ pub const KNOWN: &[&str] = &[
     "timeoutMs",
     "maxRetries",
     "asyncTimeoutMs",
+    "requestsPerMinute",
 ];
 
 /// The longest delay `setTimeout` honours; larger values would fire at once.
@@ -33,6 +34,10 @@ pub struct Config {
     pub max_retries: u32,
     /// The whole asynchronous collection's time limit.
     pub async_timeout_ms: f64,
+    /// Requests a minute shared by every call for this PCE, org and key (0: no limit).
+    pub requests_per_minute: u32,
+    /// What names that shared budget: the API root, the org and the key's username.
+    pub budget_key: String,
 }
 
 impl Config {
@@ -103,8 +108,14 @@ impl Config {
                 .get(key)
                 .map_or(Ok(default), |v| integer_in(v, key, 1.0, MAX_TIMER_MS))
         };
+        let api_root = format!("{url}/api/{api_version}");
         Ok(Config {
-            api_root: format!("{url}/api/{api_version}"),
+            budget_key: format!("{api_root} {org_id} {}", key.unwrap_or_default()),
+            // A PCE allows 500 requests a minute per key; 450 leaves room for other clients.
+            requests_per_minute: present.get("requestsPerMinute").map_or(Ok(450.0), |v| {
+                integer_in(v, "requestsPerMinute", 0.0, 100_000.0)
+            })? as u32,
+            api_root,
             org_id,
             authorization,
             timeout_ms: positive_ms("timeoutMs", 30_000.0)?,
@@ -232,6 +243,7 @@ mod tests {
             (30_000.0, 3, 600_000.0)
         );
         assert_eq!(c.authorization, None);
+        assert_eq!(c.requests_per_minute, 450, "below the PCE's 500 a minute per key");
     }
 
     #[test]
@@ -278,6 +290,7 @@ mod tests {
             ("timeoutMs", Value::Number(0.0), "`timeoutMs`"),
             ("timeoutMs", Value::Number(10.5), "`timeoutMs`"),
             ("asyncTimeoutMs", Value::Number(-1.0), "`asyncTimeoutMs`"),
+            ("requestsPerMinute", Value::Number(0.5), "`requestsPerMinute`"),
             ("maxRetries", Value::Number(11.0), "`maxRetries`"),
             ("maxRetries", Value::Number(-1.0), "`maxRetries`"),
             ("apiKey", s("api_only"), "`apiSecret`"),

@@ -62,9 +62,46 @@ pub fn retry_delay_ms(
     }
 }
 
+/// The requests sent to one PCE in the last minute, kept under its limit: a PCE allows
+/// 500 a minute per API key, and every call of the package for that key shares this window.
+#[derive(Clone, Debug, Default)]
+pub struct RateWindow {
+    sent_ms: Vec<f64>,
+}
+
+impl RateWindow {
+    /// How long to wait at `now_ms` before one more request keeps at most `limit` in any
+    /// 60 s; when it is 0 the request is counted as sent.
+    pub fn take(&mut self, now_ms: f64, limit: u32) -> f64 {
+        self.sent_ms.retain(|t| *t > now_ms - 60_000.0);
+        let limit = limit as usize;
+        if self.sent_ms.len() < limit {
+            self.sent_ms.push(now_ms);
+            return 0.0;
+        }
+        self.sent_ms[self.sent_ms.len() - limit] + 60_000.0 - now_ms
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_rate_window_keeps_a_minute_under_the_limit() {
+        let mut window = RateWindow::default();
+        for t in 0..3 {
+            assert_eq!(window.take(f64::from(t) * 1000.0, 3), 0.0);
+        }
+        assert_eq!(
+            window.take(5_000.0, 3),
+            55_000.0,
+            "until the first leaves the minute"
+        );
+        assert_eq!(window.take(60_000.5, 3), 0.0);
+        assert_eq!(window.take(60_001.0, 3), 999.0, "until the second leaves");
+        assert_eq!(window.take(61_000.0, 3), 0.0);
+    }
 
     #[test]
     fn retries_only_rate_limits_and_gateway_failures() {

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::error::{PceError, Result};
 use crate::js::send::Hooks;
 use crate::query::{EventQuery, QueryFor};
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Int32Array, Object, Reflect, Symbol};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::AbortSignal;
@@ -17,9 +17,22 @@ pub fn prepare(
     query: &JsValue,
     purpose: QueryFor,
 ) -> Result<(Config, EventQuery, Hooks)> {
+    let allowance = allowance_of(config);
     let config = Config::parse(&read_options(config, "config", false)?)?;
     let parsed = EventQuery::parse(&read_options(query, "query", true)?, purpose)?;
-    Ok((config, parsed, hooks_of(query)))
+    let mut hooks = hooks_of(query);
+    hooks.allowance = allowance;
+    Ok((config, parsed, hooks))
+}
+
+/// The request allowance `queryTimeline`'s JavaScript puts on the configs of the calls it
+/// makes, under a symbol so that `Object.keys` (and so option checking) never sees it.
+fn allowance_of(config: &JsValue) -> Option<Int32Array> {
+    if !config.is_object() {
+        return None;
+    }
+    let key = Symbol::for_("illumio-events.requestsLeft");
+    Reflect::get(config, &key).ok()?.dyn_into().ok()
 }
 
 /// The signal and progress callback of an options object already validated.
@@ -27,6 +40,7 @@ pub fn hooks_of(options: &JsValue) -> Hooks {
     Hooks {
         signal: option_object(options, "signal"),
         on_progress: option_object(options, "onProgress"),
+        allowance: None,
     }
 }
 

@@ -4,17 +4,61 @@
 use crate::config::Config;
 use crate::error::{PceError, Result};
 use crate::js::transport::{self, Failure, Get, Reply};
-use crate::retry::{is_retryable_status, parse_retry_after, retry_delay_ms};
-use js_sys::{Date, Function, Math};
+use crate::retry::{is_retryable_status, parse_retry_after, retry_delay_ms, RateWindow};
+use js_sys::{Date, Function, Int32Array, Math};
+use std::cell::RefCell;
 use web_sys::AbortSignal;
 
-/// What one call carries besides its options: the caller's signal and progress callback.
+/// What one call carries besides its options: the caller's signal and progress callback,
+/// and how many requests (retries included) it may still send.
 #[derive(Default)]
 pub struct Hooks {
     /// Cancels the whole operation.
     pub signal: Option<AbortSignal>,
     /// Told of each step of an asynchronous collection.
     pub on_progress: Option<Function>,
+    /// Requests left to a `queryTimeline` plan (`maxRequests`), shared by the calls its
+    /// JavaScript makes: the first cell counts down, retries included.
+    pub allowance: Option<Int32Array>,
+}
+
+thread_local! {
+    /// Each PCE's (URL, org and key's) requests of the last minute, shared by every call.
+    static WINDOWS: RefCell<Vec<(String, RateWindow)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Waits until one more request keeps this PCE's key under `requestsPerMinute`, and counts it.
+async fn take_turn(config: &Config, hooks: &Hooks, url: &str) -> Result<()> {
+    if let Some(left) = &hooks.allowance {
+        let n = left.get_index(0);
+        if n <= 0 {
+            return Err(PceError::invalid_argument(
+                "maxRequests",
+                &format!("was used up, retries included, before GET {url}: raise it or narrow the window"),
+            ));
+        }
+        left.set_index(0, n - 1);
+    }
+    if config.requests_per_minute == 0 {
+        return Ok(());
+    }
+    loop {
+        let wait = WINDOWS.with(|windows| {
+            let mut windows = windows.borrow_mut();
+            let at = match windows.iter().position(|(k, _)| *k == config.budget_key) {
+                Some(at) => at,
+                None => {
+                    windows.push((config.budget_key.clone(), RateWindow::default()));
+                    windows.len() - 1
+                }
+            };
+            windows[at].1.take(Date::now(), config.requests_per_minute)
+        });
+        if wait <= 0.0 {
+            return Ok(());
+        }
+        pause(wait, hooks, url).await?;
+    }
 }
 
 /// The overall limit of an asynchronous collection, as seen by each request.
@@ -65,6 +109,7 @@ pub async fn send(
         if remaining.is_some_and(|r| r <= 0.0) {
             return Err(async_timeout(url, config));
         }
+        take_turn(config, hooks, url).await?;
         let timeout_ms = remaining.map_or(config.timeout_ms, |r| r.min(config.timeout_ms));
         let request = Get {
             url,

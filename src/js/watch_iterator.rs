@@ -71,6 +71,7 @@ impl Watcher {
         Hooks {
             signal: self.stop.as_ref().map(AbortController::signal),
             on_progress: None,
+            allowance: None,
         }
     }
 }

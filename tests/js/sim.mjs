@@ -96,7 +96,8 @@ export class Sim {
   }
   /** A PceConfig for the package, with overrides. */
   config(overrides = {}) {
-    return { url: this.url, orgId: this.org, apiKey: API_KEY, apiSecret: API_SECRET, ...overrides };
+    // No request budget unless a test sets one, as pce-sim runs with --rate-limit 0.
+    return { url: this.url, orgId: this.org, apiKey: API_KEY, apiSecret: API_SECRET, requestsPerMinute: 0, ...overrides };
   }
   async control(method, path, body) {
     const res = await fetch(`${this.url}/_sim/${path}`, {

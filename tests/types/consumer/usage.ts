@@ -204,6 +204,25 @@ export async function run(): Promise<void> {
   // @ts-expect-error the timeline is synchronous: no Promise
   await ie.eventTimeline(events).then(() => undefined);
 
+  // The timeline counted on the PCE: the same Timeline, and how it was made.
+  const partials: number[] = [];
+  const counted: ie.QueriedTimeline = await ie.queryTimeline({ ...full, requestsPerMinute: 300 }, { since: new Date(0), severity: "err" }, {
+    groupBy: "event_type", maxGroups: 5, bucketMs: 3600000, concurrency: 4, maxRequests: 100, downloadBelow: 0,
+    signal: new AbortController().signal,
+    onPartial: (p) => { partials.push(p.pending.length, p.requestsDone, p.requestsPlanned, p.buckets.length); },
+  });
+  const source: "counts" | "events" = counted.source;
+  const drawnLikeLocal: ie.Timeline = counted;
+  void [source, drawnLikeLocal, counted.requests];
+  // @ts-expect-error since is required: a timeline needs its window's start
+  await ie.queryTimeline(full, { until: "2026-11-20T12:00:00Z" });
+  // @ts-expect-error a PCE cannot count by created_by
+  await ie.queryTimeline(full, { since: "2026-11-01T00:00:00Z" }, { groupBy: "created_by" });
+  // @ts-expect-error maxResults has no meaning for a timeline
+  await ie.queryTimeline(full, { since: "2026-11-01T00:00:00Z", maxResults: 10 });
+  // @ts-expect-error start is TimelineOptions' window, the query's since here
+  await ie.queryTimeline(full, { since: "2026-11-01T00:00:00Z" }, { start: "2026-11-01T00:00:00Z" });
+
   // The checks the contract makes at run time are also compile-time errors where TypeScript can see them.
   // @ts-expect-error a misspelt option: eventType
   await ie.queryEvents(full, { evenType: "user.sign_in" });
