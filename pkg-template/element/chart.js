@@ -35,13 +35,13 @@ export function seriesOf(timeline, groupBy) {
     const rest = groups.filter((g) => !order.includes(g));
     return [...known, ...rest.map((g) => make([g], "st-other", g))].slice(0, MAX_SERIES + 2);
   }
-  const sorted = groups.sort((a, b) => totals.get(b) - totals.get(a) || a.localeCompare(b));
-  const top = sorted.length > MAX_SERIES ? sorted.slice(0, MAX_SERIES - 1) : sorted;
+  // queryTimeline's "other" (the types it did not count apart) goes on top, with the types left over here.
+  const other = groupBy === "event_type" && totals.get("other") > 0;
+  const sorted = groups.filter((g) => !(other && g === "other")).sort((a, b) => totals.get(b) - totals.get(a) || a.localeCompare(b));
+  const top = sorted.length + (other ? 1 : 0) > MAX_SERIES ? sorted.slice(0, MAX_SERIES - 1) : sorted;
   const out = top.map((g, i) => make([g], `cat-${i}`, g));
-  if (sorted.length > top.length) {
-    const rest = sorted.slice(top.length);
-    out.push(make(rest, "cat-other", `${rest.length} other types`));
-  }
+  const rest = [...sorted.slice(top.length), ...(other ? ["other"] : [])];
+  if (rest.length) out.push(make(rest, "cat-other", other ? "other types" : `${rest.length} other types`));
   return out;
 }
 
