@@ -6,7 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { useDemo, ready, chartState, visibleRows, shot, assertClean } from "./demo-lib.mjs";
 
-const { sim, page } = useDemo(["--events", "5000000", "--days", "30", "--seed", "13"]);
+// About 5 s to seed on an idle machine; more while other builds share its cores.
+const { sim, page } = useDemo(["--events", "5000000", "--days", "30", "--seed", "13"], { startMs: 180000 });
 
 const SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
 const fmt = (n) => n.toLocaleString("en-US");
@@ -124,4 +125,24 @@ test("a click on a bar narrows the chart and the list to its window", { timeout:
   assert.match(page.url(), /range=custom/);
   await shot(page, "demo-5m-zoomed");
   await assertClean(page, assert);
+});
+
+test("by event type, seven types are counted apart and the rest stacked as other types", { timeout: 120000 }, async () => {
+  await page.goto(`${sim.url}/?range=30d&group=event_type`);
+  await ready(page, { timeout: 120000 });
+  const t = await root(() => document.querySelector("pce-event-timeline").timeline);
+  const st = await chartState(page);
+  const total = await sim.count({ since: t.start, until: t.end });
+  assert.equal(st.total, total);
+  const types = t.groups.filter((g) => g !== "other");
+  assert.equal(types.length, 7);
+  assert.ok(t.groups.includes("other"));
+  for (const type of types) {
+    const sum = t.buckets.reduce((a, b) => a + (b.counts[type] ?? 0), 0);
+    assert.equal(sum, await sim.count({ since: t.start, until: t.end, eventType: type }), type);
+  }
+  for (const b of t.buckets) assert.equal(Object.values(b.counts).reduce((a, n) => a + n, 0), b.total, `bar ${b.start} adds up`);
+  assert.equal(st.legend.at(-1), "other types");
+  assert.equal(await page.locator("#legend button.legend-item", { hasText: "other types" }).count(), 0, "other is no filter");
+  await shot(page, "demo-5m-by-type");
 });
