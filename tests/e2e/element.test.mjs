@@ -466,3 +466,36 @@ test("hostile event data renders as text in the chart, table, list and panel", a
   await assertClean(page, assert);
   await page.close();
 });
+
+test("live: an arrival joins the last bar of a counted chart and the top of the list, once", async () => {
+  const page = await open("empty.html");
+  await page.waitForFunction(() => customElements.get("pce-event-timeline") !== undefined);
+  await page.evaluate(() => {
+    const el = document.createElement("pce-event-timeline");
+    Object.assign(el, { src: "/pce", org: "1", since: "30d", live: true, interval: "1s", view: "chart+list" });
+    document.body.append(el);
+  });
+  await loaded(page);
+  const first = await page.evaluate(() => window.__events.find((e) => e.type === "pce-load"));
+  assert.ok(first.total > 10000, `30 days of 20000 events, counted on the PCE (${first.total})`);
+  const href = "/orgs/1/events/33333333-4444-4555-8666-000000000001";
+  await sim.inject({ events: [{
+    href, timestamp: new Date().toISOString(), pce_fqdn: "pce.company.com",
+    created_by: { agent: { href: "/orgs/1/agents/4343", hostname: "live-counted" } },
+    event_type: "agent.tampering", status: "success", severity: "crit",
+    action: { uuid: "a", api_endpoint: null, api_method: null, http_status_code: null, src_ip: "10.9.8.7" },
+    resource_changes: [], notifications: [],
+  }] });
+  await page.waitForFunction((h) => document.querySelector("pce-event-timeline").events[0]?.href === h, href, { timeout: 15000 });
+  await page.waitForFunction(() => (document.querySelector("pce-event-timeline").timeline.buckets.at(-1).counts.crit ?? 0) > 0, null, { timeout: 15000 });
+  await sleep(2500); // two more polls: the arrival stays counted once
+  const st = await chart(page);
+  const last = await page.evaluate(() => document.querySelector("pce-event-timeline").timeline.buckets.at(-1));
+  assert.equal(st.total, await sim.countWith({ since: st.since, until: st.until }), "the chart counts the arrival once");
+  assert.equal(st.timelineTotal, st.total);
+  assert.equal(last.counts.crit, await sim.countWith({ since: last.start, until: st.until, severity: "crit" }));
+  const hrefs = await page.evaluate(() => document.querySelector("pce-event-timeline").events.map((e) => e.href));
+  assert.equal(hrefs.filter((h) => h === href).length, 1, "listed once");
+  await assertClean(page, assert);
+  await page.close();
+});
