@@ -2,6 +2,7 @@
 // Expects the release artefacts `make bench` builds first (pkg/, the packed package in
 // tests/js/node_modules, target/release/pce-sim). Prints the table and rewrites the generated
 // part of BENCHMARKS.md, keeping the hand-written notes below its marker.
+// BENCH_ONLY=timeline node bench/run.mjs: the 30-day timeline rows alone, BENCHMARKS.md untouched.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync, statSync } from "node:fs";
 import { cpus, totalmem, loadavg } from "node:os";
@@ -62,8 +63,8 @@ function machine() {
   return { cpu: model, cores: cpus().length, ramGiB: totalmem() / 2 ** 30, node: process.version, commit: git + (dirty ? " (with uncommitted changes to src/)" : "") };
 }
 
-async function chromiumRows(sim) {
-  const browser = await chromium.launch({
+function launchChromium() {
+  return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -72,14 +73,24 @@ async function chromiumRows(sim) {
       "--js-flags=--expose-gc",
     ],
   });
+}
+
+/** A page of the bench harness (bench/page, served by pce-sim), loaded and ready. */
+async function benchPage(browser, sim) {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+  await page.goto(`${sim.url}/index.html`);
+  await page.waitForFunction(() => document.getElementById("state")?.textContent === "ready", null, { timeout: 60000 })
+    .catch(() => { throw new Error(`the bench page did not load: ${problems.join("; ")}`); });
+  return page;
+}
+
+async function chromiumRows(sim) {
+  const browser = await launchChromium();
   try {
-    const page = await browser.newPage();
-    const problems = [];
-    page.on("pageerror", (e) => problems.push(e.message));
-    page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
-    await page.goto(`${sim.url}/index.html`);
-    await page.waitForFunction(() => document.getElementById("state")?.textContent === "ready", null, { timeout: 60000 })
-      .catch(() => { throw new Error(`the bench page did not load: ${problems.join("; ")}`); });
+    const page = await benchPage(browser, sim);
     const plan = [{ n: 1000, warmup: 5, runs: 21 }, { n: 10000, warmup: 3, runs: 15 }];
     const rows = await page.evaluate((arg) => window.runBench(arg), { org: ORG, key: API_KEY, secret: API_SECRET, plan });
     return { ...rows, version: browser.version() };
@@ -122,6 +133,41 @@ async function memory(url, n) {
     growth: growth.wasmAfter,
     runs: n,
   };
+}
+
+/** The timeline rows' simulator: what a busy PCE keeps by default (30 days), seeded as the others. */
+const TIMELINE_EVENTS = 3_000_000;
+const TIMELINE_DAYS = 30;
+const TIMELINE_CAP = 200_000;
+
+async function timelineRows() {
+  const until = SIM_ARGS[SIM_ARGS.indexOf("--now") + 1];
+  const since = new Date(Date.parse(until) - TIMELINE_DAYS * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
+  const t0 = performance.now();
+  const sim = await startSim(["--events", String(TIMELINE_EVENTS), "--days", String(TIMELINE_DAYS), "--www", `${ROOT}bench/page`, "--pkg", `${ROOT}pkg`]);
+  const out = { since, until, events: TIMELINE_EVENTS, cap: TIMELINE_CAP, simStartMs: performance.now() - t0 };
+  try {
+    const args = (mode) => [sim.url, sim.token, mode, since, until];
+    say("  Node: queryTimeline");
+    out.node = { counted: await nodeJson("timeline.mjs", args("counts")) };
+    say(`  Node: the old path (count, queryEvents of ${TIMELINE_CAP}, eventTimeline)`);
+    out.node.old = await nodeJson("timeline.mjs", args("old"));
+    const browser = await launchChromium();
+    try {
+      const page = await benchPage(browser, sim);
+      const common = { org: ORG, key: API_KEY, secret: API_SECRET, token: sim.token, window: { since, until } };
+      say("  Chromium: queryTimeline");
+      out.chromium = { counted: await page.evaluate((a) => window.runTimelineBench(a), { ...common, mode: "counts", runs: 5 }) };
+      say("  Chromium: the old path");
+      out.chromium.old = await page.evaluate((a) => window.runTimelineBench(a), { ...common, mode: "old", cap: TIMELINE_CAP, limitMs: 60000, runs: 2 });
+    } finally {
+      await browser.close();
+    }
+    out.simPeakRss = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${sim.pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+  } finally {
+    await sim.stop();
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -170,9 +216,50 @@ function table(r) {
   return { main: lines.join("\n"), memory: mem.join("\n"), size: size.join("\n") };
 }
 
+const bytes = (v) => (v >= 1e9 ? `${(v / 1e9).toFixed(2)} GB` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} MB` : `${(v / 1e3).toFixed(1)} kB`);
+const hours = (v) => (v % 86_400_000 ? `${v / 3_600_000} h` : `${v / 86_400_000} d`);
+
+/** The old path scaled to the whole window: linear in the events, as its download is. */
+function extrapolated(o) {
+  const f = o.total / o.downloaded;
+  return { f, bytes: o.bytes * f, ms: o.countMs + (o.downloadMs + o.timelineMs) * f };
+}
+
+function timelineTable(t) {
+  const lines = [
+    "| row | complete chart (ms) | first partial chart (ms) | first bar counted (ms) | received | requests (client / pce-sim) | chart | runs |",
+    "|---|---:|---:|---:|---:|---:|---|---:|",
+  ];
+  for (const [env, r] of [["Node", t.node], ["Chromium", t.chromium]]) {
+    const c = r.counted;
+    lines.push(`| ${env}: \`queryTimeline\`, groupBy severity | ${ms(c.ms)} | ${ms(c.firstPartialMs)} | ${ms(c.firstBarMs)} | ${bytes(c.bytes)} | ${c.requests} / ${c.simRequests} | ${c.buckets} bars of ${hours(c.bucketMs)}, all ${c.total} events | ${c.runs} |`);
+  }
+  for (const [env, r] of [["Node", t.node], ["Chromium", t.chromium]]) {
+    const o = r.old;
+    const cover = `${(100 * o.downloaded / o.total).toFixed(1)}%`;
+    lines.push(`| ${env}: old path, newest ${o.downloaded} of ${o.total}${o.stopped ? " (stopped at the time limit)" : ""} | ${ms(o.ms)} | none | ${ms(o.ms)} | ${bytes(o.bytes)} | ${o.responses} / - | ${o.buckets} bars of ${hours(o.bucketMs)}, ${cover} of the events | ${o.runs} |`);
+  }
+  for (const [env, r] of [["Node", t.node], ["Chromium", t.chromium]]) {
+    const e = extrapolated(r.old);
+    lines.push(`| ${env}: old path scaled to all ${r.old.total} events (estimate, not run: it would fail, see below) | ~${(e.ms / 1000).toFixed(0)} s | none | ~${(e.ms / 1000).toFixed(0)} s | ~${bytes(e.bytes)} | - | - | - |`);
+  }
+  return lines.join("\n");
+}
+
+function timelineTargets(t, add) {
+  const both = (f) => `Node ${f(t.node.counted)}, Chromium ${f(t.chromium.counted)}`;
+  const worst = (k) => Math.max(t.node.counted[k], t.chromium.counted[k]);
+  add("complete 30-day chart of 3 million events in at most 2 s (loopback)", worst("ms") <= 2000, `${both((c) => `${ms(c.ms)} ms`)}`);
+  add("at most 1 MB received for it", worst("bytes") <= 1e6, `${both((c) => `${c.bytes} bytes`)}`);
+  add("at most 200 requests for it", Math.max(worst("requests"), worst("simRequests")) <= 200, `${both((c) => `${c.requests} (pce-sim: ${c.simRequests})`)}`);
+}
+
+const targetLine = (name, met, detail) => `| ${name} | ${met ? "met" : "**not met**"} | ${detail} |`;
+const TARGETS_HEAD = "| target | status | this run |\n|---|---|---|";
+
 function targets(r) {
   const t = [];
-  const add = (name, met, detail) => t.push(`| ${name} | ${met ? "met" : "**not met**"} | ${detail} |`);
+  const add = (...a) => t.push(targetLine(...a));
   add("`queryEvents` 10000 within 1.2x of raw, Node", r.node.query10000.ratio <= 1.2, `${x(r.node.query10000.ratio)} (${ms(r.node.query10000.subject)} vs ${ms(r.node.query10000.baseline)} ms)`);
   add("`queryEvents` 10000 within 1.2x of raw, Chromium", r.chromium.query10000.ratio <= 1.2, `${x(r.chromium.query10000.ratio)} (${ms(r.chromium.query10000.subject)} vs ${ms(r.chromium.query10000.baseline)} ms)`);
   add("`eventTimeline` 1M no slower than the JS loop", r.node.timeline1m.ratio <= 1.0, `${x(r.node.timeline1m.ratio)} (${ms(r.node.timeline1m.subject)} vs ${ms(r.node.timeline1m.baseline)} ms)`);
@@ -184,9 +271,23 @@ function targets(r) {
   const grows = g[g.length - 1] > g[1];
   add("no wasm memory growth across 1000 queries", !grows, `${kb(g[1])} after 10, ${kb(g[g.length - 1])} after 1000`);
   const e = r.export;
+  timelineTargets(r.timeline, add);
   add("`illumio-events export` of 3 million events under 400 MB", e.events >= 3_000_000 && e.peakRss < 400 * 1e6,
     `${(e.peakRss / 1e6).toFixed(0)} MB peak RSS over ${e.events} events`);
-  return ["| target | status | this run |", "|---|---|---|", ...t].join("\n");
+  return [TARGETS_HEAD, ...t].join("\n");
+}
+
+function timelineSection(t) {
+  const n = t.node.old;
+  const e = extrapolated(n);
+  return `A pce-sim of its own with ${t.events} seeded events over ${TIMELINE_DAYS} days (\`--events ${t.events} --days ${TIMELINE_DAYS}\`, the flags above otherwise; it started in ${(t.simStartMs / 1000).toFixed(1)} s, peak RSS ${(t.simPeakRss / 1e6).toFixed(0)} MB), one chart of the window ${t.since} .. ${t.until} split by severity, drawn two ways (bench/page/timeline-rows.js, the same code in Node and Chromium):
+
+${timelineTable(t)}
+
+- \`queryTimeline(config, { since, until }, { groupBy: "severity" })\`, its defaults otherwise (6 in flight, at most 200 requests, the bucket size grown until the plan fits): median of the runs after one untimed run. The first partial chart is the first \`onPartial\` call, ready to draw with the pending bars at 0 (in Node it came after ${t.node.counted.firstRequestsDone} of ${t.node.counted.requestsPlanned} planned requests, with ${t.node.counted.firstPending} of ${t.node.counted.buckets} bars pending; ${t.node.counted.partials} partials in all); the first bar counted is the first partial with a bar no longer pending. The bar size is what fits in 200 requests: each boundary costs one count per severity present (${t.node.counted.groups}), so ${t.node.counted.buckets} bars of ${hours(t.node.counted.bucketMs)} here, where eventTimeline's default over the same window would draw bars of ${hours(t.node.old.bucketMs)}. Requests: \`result.requests\` and the difference of pce-sim's request counter (\`/_sim/stats\`) around the call. Each run's buckets are checked: the groups add up to each bar, and the bars to \`countEvents\` of the window.
+- The old path is what the demo did before: \`countEvents\`, \`queryEvents\` of the newest ${t.cap} (an asynchronous collection: the 202, its poll, the datafile), then \`eventTimeline\` over them; its chart covers the newest ${(100 * n.downloaded / n.total).toFixed(1)}% of the events and says nothing about the rest. Node, median: count ${ms(n.countMs)} ms, collection ${ms(n.downloadMs)} ms, eventTimeline ${ms(n.timelineMs)} ms; peak RSS of the process ${(n.peakRss / 1e6).toFixed(0)} MB (VmHWM). A run still collecting after 60 s is stopped (its \`signal\`); ${t.node.old.stopped || t.chromium.old.stopped ? "**one was**" : "none was"}.
+- The whole window the old way was not run: scaled linearly from the run above (${Math.round(n.bytes / n.downloaded)} bytes an event × ${n.total} events; the collection's time × ${e.f.toFixed(1)}), it is ~${bytes(e.bytes)} in one datafile and ~${(e.ms / 1000).toFixed(0)} s in Node, with ~${(n.peakRss * e.f / 1e9).toFixed(0)} GB of RSS at the same rate. It would not finish at all: the package decodes a datafile into one string for \`JSON.parse\`, and a V8 string holds at most 2^29 - 24 characters (${bytes(2 ** 29 - 24)}; at ${Math.round(n.bytes / n.downloaded)} bytes an event, about ${Math.round((2 ** 29 - 24) / (n.bytes / n.downloaded) / 1000)} thousand events).
+- Received: each response's status line and headers as sent, plus its body (Content-Length), counted by a wrapper of the global \`fetch\` in the bench's process or page; 1 MB = 10^6 bytes.`;
 }
 
 function render(r) {
@@ -225,6 +326,10 @@ Peak: sampled every millisecond while the query runs and once right after it res
 
 Tail soak (tests/js/cli-tail.test.mjs with \`TAIL_KILLS=200\`): 200 SIGKILLs of \`illumio-events tail\` at random instants while events keep arriving, then the same events as an uninterrupted run, each exactly once: ${r.soak}.
 
+## Timeline of 30 days
+
+${timelineSection(r.timeline)}
+
 ## Size
 
 ${t.size}
@@ -244,6 +349,17 @@ for (const need of [`${ROOT}target/release/pce-sim`, `${PKG_DIR}web/illumio_even
 }
 if (statSync(`${ROOT}pkg/web/illumio_events_bg.wasm`).size !== statSync(`${PKG_DIR}web/illumio_events_bg.wasm`).size) {
   say("warning: pkg/ and the packed package in tests/js differ; run make consumer");
+}
+// BENCH_ONLY=timeline runs the timeline rows alone: printed and kept in target/, BENCHMARKS.md untouched.
+if (process.env.BENCH_ONLY === "timeline") {
+  say(`load average ${loads[0]}; the timeline rows: pce-sim with ${TIMELINE_EVENTS} events`);
+  const t = await timelineRows();
+  loads.push(load());
+  writeFileSync(`${ROOT}target/bench-timeline.json`, `${JSON.stringify({ ...t, loads }, null, 2)}\n`);
+  const lines = [];
+  timelineTargets(t, (...a) => lines.push(targetLine(...a)));
+  process.stdout.write(`\n${timelineSection(t)}\n\n${TARGETS_HEAD}\n${lines.join("\n")}\n\nload average: ${loads.join(" -> ")}; ${((Date.now() - started) / 1000).toFixed(0)} s (target/bench-timeline.json)\n`);
+  process.exit(0);
 }
 ensurePythonSdk();
 const results = { machine: machine(), sizes: sizes() };
@@ -266,6 +382,8 @@ try {
 } finally {
   await sim.stop();
 }
+say(`timeline rows: pce-sim with ${TIMELINE_EVENTS} events over ${TIMELINE_DAYS} days`);
+results.timeline = await timelineRows();
 // A simulator of its own (about 4.5 GB for 3 million events), started after the other is gone.
 say("export of 3 million events with the command");
 results.export = await nodeJson("export.mjs", ["3000000"], []);

@@ -8,7 +8,7 @@ import { createWriteStream, openSync, closeSync, ftruncateSync, fstatSync, readF
 import { once } from "node:events";
 import { dirname, resolve } from "node:path";
 import { stringify } from "csv-stringify/sync";
-import { countEvents, eventTimeline, isPceError, queryEvents, toEcs, watchEvents } from "../node/index.mjs";
+import { countEvents, eventTimeline, isPceError, queryEvents, queryTimeline, toEcs, watchEvents } from "../node/index.mjs";
 
 /** The most events one synchronous GET returns: the limit of an export's time slices. */
 const MAX_SYNC = 10000;
@@ -123,8 +123,10 @@ ${EXIT_CODES}`,
                                [--bucket DUR] [--out FILE]
 
 Counts events per time bucket and group: a text chart when stdout is a terminal, CSV
-(start,total,<one column per group>) otherwise or with --out. Events are read in slices as
-for export, so memory stays bounded.
+(start,total,<one column per group>) otherwise or with --out. The PCE counts them (one small
+request per bucket and group, at most 200: buckets grow until the plan fits); for --group-by created_by, which a PCE cannot
+count, events are read in slices as for export, so memory stays bounded. By event_type, the
+50 most frequent types of a sample get a column and the rest is "other".
 
   --since TIME        the window's start (default 30d)
   --until TIME        the window's end (default: now)
@@ -425,22 +427,34 @@ async function runCount(values, config, signal) {
 
 const BAR_MARKS = ["█", "▓", "▒", "░", "#", "=", "+", "-", ":", "."];
 
-async function runTimeline(values, config, signal) {
-  const query = filters(values);
-  const groupBy = values["group-by"] ?? "severity";
-  const lo = instant(values.since ?? "30d", "since");
-  const hi = values.until === undefined ? Date.now() : instant(values.until, "until");
-  if (lo > hi) throw new UsageError(`--since ${iso(lo)} is later than --until ${iso(hi)}`);
-  const options = { start: iso(lo), end: iso(hi), groupBy };
-  if (values.bucket !== undefined) options.bucketMs = duration(values.bucket, "bucket");
-  // The plan (bucket size and starts) of the whole window; each slice is counted on it and summed.
+/**
+ * A timeline counted on the PCE (queryTimeline): requests grow with the buckets, not the events,
+ * and stay within queryTimeline's 200 (under a minute of the PCE's rate limit). A CSV has room
+ * for more columns than a chart: up to 50 event types get one of their own.
+ */
+async function countedTimeline(config, query, { since, until, groupBy, bucketMs }, signal) {
+  const t = await queryTimeline(config, { ...query, since, until, signal },
+    { groupBy, bucketMs, ...(groupBy === "event_type" ? { maxGroups: 50 } : {}) });
+  const used = t.groups.filter((g) => t.buckets.some((b) => b.counts[g] > 0));
+  return {
+    plan: t,
+    totals: t.buckets.map((b) => b.total),
+    counts: t.buckets.map((b) => new Map(Object.entries(b.counts))),
+    groups: used,
+    skipped: t.skipped,
+  };
+}
+
+/** A timeline of downloaded events, for created_by, which a PCE cannot count: read in slices, so memory stays bounded. */
+async function downloadedTimeline(config, query, options, signal) {
   const plan = eventTimeline([], options);
-  options.bucketMs = plan.bucketMs;
+  options = { ...options, bucketMs: plan.bucketMs };
   const totals = plan.buckets.map(() => 0);
   const counts = plan.buckets.map(() => new Map());
   let skipped = 0;
   const seen = new Set();
   const progress = new Progress();
+  const [lo, hi] = [Date.parse(options.start), Date.parse(options.end)];
   for await (const events of slices(config, query, lo, hi, true, progress, signal)) {
     const part = eventTimeline(events, options);
     part.buckets.forEach((b, i) => {
@@ -456,7 +470,20 @@ async function runTimeline(values, config, signal) {
   progress.done();
   // The groups in the package's own order: severities by urgency, other values alphabetically.
   const groups = eventTimeline([...seen].map((g) => ({ timestamp: options.start,
-    [groupBy]: groupBy === "created_by" ? { [g]: {} } : g })), options).groups.filter((g) => seen.has(g));
+    [options.groupBy]: options.groupBy === "created_by" ? { [g]: {} } : g })), options).groups.filter((g) => seen.has(g));
+  return { plan, totals, counts, groups, skipped };
+}
+
+async function runTimeline(values, config, signal) {
+  const query = filters(values);
+  const groupBy = values["group-by"] ?? "severity";
+  const lo = instant(values.since ?? "30d", "since");
+  const hi = values.until === undefined ? Date.now() : instant(values.until, "until");
+  if (lo > hi) throw new UsageError(`--since ${iso(lo)} is later than --until ${iso(hi)}`);
+  const bucketMs = values.bucket === undefined ? undefined : duration(values.bucket, "bucket");
+  const { plan, totals, counts, groups, skipped } = groupBy === "created_by"
+    ? await downloadedTimeline(config, query, { start: iso(lo), end: iso(hi), groupBy, bucketMs }, signal)
+    : await countedTimeline(config, query, { since: iso(lo), until: iso(hi), groupBy, bucketMs }, signal);
   const out = values.out === undefined ? null : output(values.out);
   const stream = out?.stream ?? process.stdout;
   try {

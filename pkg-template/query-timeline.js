@@ -332,7 +332,10 @@ export function makeQueryTimeline({ countEvents, queryEvents, eventTimeline, tim
       const later = iso(untilMs + CENTURY_MS);
       const [after, recount] = await Promise.all([count({ ...window, since: later, until: later }), count(window)]);
       if (after !== 0) throw ignoredFilters(url, "a window a century after `until` is not empty");
-      if (recount !== total) throw ignoredFilters(url, "the window's count changed while it was counted");
+      if (recount !== total) {
+        throw pceError("invalid_response",
+          `The window held ${total} events when GET ${url} began counting it and ${recount} at the end: events arrived or expired inside it meanwhile, so its buckets would disagree. Count a window that ends a little in the past (until), or retry.`, url);
+      }
       return timelineOfKnown(assemble(known, groups.asked, groups.names.length, url));
     } catch (e) {
       stop.abort();

@@ -49,12 +49,24 @@ test("the page ran to the end with no init() call, no page error and no CSP viol
   const { results, problems } = run;
   assert.equal(results.crashed, undefined, results.crashed);
   // The entry exports the API and no init function: instantiating the wasm is its own business.
-  for (const name of ["queryEvents", "countEvents", "getEvent", "watchEvents", "eventTimeline", "isPceError", "toEcs"]) assert.ok(results.exports.includes(name), name);
+  for (const name of ["queryEvents", "countEvents", "getEvent", "watchEvents", "eventTimeline", "queryTimeline", "isPceError", "toEcs"]) assert.ok(results.exports.includes(name), name);
   for (const name of ["default", "init", "initSync"]) assert.ok(!results.exports.includes(name), `${name} is exported`);
   assert.deepEqual(results.violations, []);
   // The only console errors allowed are the two failed loads the page provoked (404 and 401).
   const unexpected = problems.filter((p) => !/Failed to load resource: the server responded with a status of (404|401)/.test(p));
   assert.deepEqual(unexpected, []);
+});
+
+test("queryTimeline counts on the PCE what eventTimeline counts over the downloaded events", () => {
+  const { counted, local, partials } = run.results;
+  assert.ok(counted.ok, JSON.stringify(counted));
+  assert.equal(counted.value.source, "counts");
+  assert.ok(local.buckets.some((b) => b.total > 0));
+  assert.deepEqual(counted.value.buckets.map((b) => b.total), local.buckets.map((b) => b.total));
+  counted.value.buckets.forEach((b, i) => {
+    for (const g of counted.value.groups) assert.equal(b.counts[g], local.buckets[i].counts[g] ?? 0, `${b.start} ${g}`);
+  });
+  assert.ok(partials.length > 1 && partials.at(-1) === 0, `partials ${partials}`);
 });
 
 test("the browser fetched the wasm from /pkg/web as application/wasm", () => {

@@ -217,6 +217,23 @@ describe("export in slices of at most 10000 events", { timeout: 600000 }, () => 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  it("has the PCE count a timeline of more events than one GET holds: requests grow with the buckets", async () => {
+    const [since, until] = ["2026-11-17T00:00:00.000Z", "2026-11-20T12:00:00.000Z"];
+    const events = await queryEvents(sim.config(), { since, until, maxResults: 100000 });
+    assert.ok(events.length > 10000, `${events.length} events`);
+    await sim.clearRequests();
+    const out = await run(dir, ["timeline", "--since", since, "--until", until, "--bucket", "1d"], { env: pceEnv(sim) });
+    assert.equal(out.code, 0, out.stderr);
+    const requests = await sim.requests();
+    assert.ok(requests.length <= 40, `${requests.length} requests`);
+    assert.ok(requests.every((r) => /(^|&)max_results=0(&|$)/.test(r.query)), "only counts");
+    const expected = eventTimeline(events, { start: since, end: until, bucketMs: 86400e3 });
+    const used = expected.groups.filter((g) => expected.buckets.some((b) => b.counts[g] > 0));
+    const [header, ...rows] = parseCsv(out.stdout);
+    assert.deepEqual(header, ["start", "total", ...used]);
+    assert.deepEqual(rows, expected.buckets.map((b) => [b.start, String(b.total), ...used.map((g) => String(b.counts[g]))]));
+  });
+
   it("writes every event exactly once, in order, each GET at most 10000 events", async () => {
     const total = await countEvents(sim.config());
     const all = await queryEvents(sim.config(), { maxResults: total });

@@ -5,6 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { eventTimeline, queryEvents, queryTimeline } from "illumio-events";
+import { createRequire } from "node:module";
 import { useSim } from "./sim.mjs";
 import { assertInvalidArgument, assertNothingSent, assertPceError, delay, rejection, sent } from "./helpers.mjs";
 
@@ -130,6 +131,8 @@ describe("queryTimeline", { timeout: 180000 }, () => {
     const error = await rejection(() => queryTimeline(sim.config(), { since: iso(NOW - 30 * DAY), until: iso(NOW) },
       { downloadBelow: 0, bucketMs: DAY, concurrency: 2, signal: stop.signal, onPartial: () => stop.abort() }));
     assertPceError(error, { kind: "aborted" });
+    // What was on the wire when it aborted may reach pce-sim's log a moment later.
+    await delay(200);
     const atAbort = (await sim.requests()).length;
     await delay(500);
     assert.equal((await sim.requests()).length, atAbort, "nothing sent after the abort");
@@ -168,6 +171,15 @@ describe("queryTimeline", { timeout: 180000 }, () => {
     }
   });
 
+  it("fails, saying so, when events arrive in the window while it is counted", async () => {
+    let injected;
+    const error = await rejection(() => queryTimeline(sim.config(), { since: iso(NOW - 10 * DAY), until: iso(NOW) },
+      { downloadBelow: 0, concurrency: 1, onPartial: () => { injected ??= sim.inject({ generate: 1, timestamp: iso(NOW - 5 * DAY) }); } }));
+    await injected;
+    assertPceError(error, { kind: "invalid_response" });
+    assert.match(error.message, /arrived or expired/);
+  });
+
   it("refuses invalid options before sending anything", async () => {
     await sim.clearRequests();
     const window = { since: iso(NOW - DAY) };
@@ -194,5 +206,41 @@ describe("queryTimeline", { timeout: 180000 }, () => {
     const tooFine = await rejection(() => queryTimeline(sim.config(), { since: iso(NOW - 30 * DAY), until: iso(NOW) }, { bucketMs: 60e3, downloadBelow: 0 }));
     assertInvalidArgument(tooFine, "bucketMs");
     assert.match(tooFine.message, /needs \d+ requests/);
+  });
+});
+
+// The planner's pure parts, from the packed package's own file.
+const planner = createRequire(import.meta.url)(new URL("./node_modules/illumio-events/node/query-timeline.cjs", import.meta.url).pathname);
+
+describe("queryTimeline's planner", () => {
+  it("grows the buckets to the next round size that fits the budget", () => {
+    const since = Date.parse("2026-10-21T12:00:00.123Z");
+    const until = since + 30 * DAY;
+    assert.equal(planner.fitPlan(since, until, undefined, 1, 2, 1000).bucketMs, 12 * 3600e3, "eventTimeline's default");
+    assert.equal(planner.fitPlan(since, until, undefined, 4, 2, 200).bucketMs, DAY);
+    const weekly = planner.fitPlan(since, until, undefined, 8, 2, 200);
+    assert.equal(weekly.bucketMs, 7 * DAY, "eight columns a boundary: weekly bars");
+    assert.equal(weekly.firstMs % (7 * DAY), 0, "aligned to the epoch, as eventTimeline");
+    assert.throws(() => planner.fitPlan(since, until, 3600e3, 1, 2, 200), /needs 722 requests/);
+    assert.throws(() => planner.fitPlan(since, until, undefined, 8, 2, 20), /`maxRequests`/);
+  });
+
+  it("makes buckets of boundary differences, derives the last group and refuses what cannot be", () => {
+    // N(b) and N_err(b) at three boundaries; the second group is the total less err.
+    const a = planner.assemble(new Float64Array([10, 4, 6, 1, 2, 0]), 1, 2, "u");
+    assert.deepEqual([...a.totals], [4, 4, 2]);
+    assert.deepEqual([...a.counts], [3, 1, 1, 3, 0, 2]);
+    const p = planner.assemble(new Float64Array([10, 4, NaN, 1, 2, 0]), 1, 2, "u");
+    assert.deepEqual(p.pending, [0, 1]);
+    assert.throws(() => planner.assemble(new Float64Array([5, 1, 6, 1]), 1, 2, "u"), /ignores the filters/);
+    assert.throws(() => planner.assemble(new Float64Array([5, 9]), 1, 2, "u"), /ignores the filters/);
+  });
+
+  it("chooses groups: values that occur, the rest derived", () => {
+    assert.deepEqual(planner.groupsOf("severity", ["err", "warning", "info"], [4, 0, 10], 14), { names: ["err", "info"], asked: 1 });
+    assert.deepEqual(planner.groupsOf("status", ["success", "failure"], [7, 0], 9), { names: ["success", "null"], asked: 1 });
+    assert.deepEqual(planner.groupsOf("status", ["success", "failure"], [7, 2], 9), { names: ["success", "failure"], asked: 1 });
+    assert.deepEqual(planner.groupsOf("event_type", ["a", "b"], [5, 3], 10), { names: ["a", "b", "other"], asked: 2 });
+    assert.deepEqual(planner.frequentTypes(["b", "a", "c", "a", "b", "d", "a"], 2), ["a", "b"]);
   });
 });
