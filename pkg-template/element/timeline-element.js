@@ -210,9 +210,7 @@ export class PceEventTimeline extends HTMLElement {
     const fetch = this.#dirtyFetch || (!this.#base && !this.#load);
     const chart = this.#dirtyChart;
     const live = this.#dirtyLive;
-    this.#dirtyFetch = false;
-    this.#dirtyChart = false;
-    this.#dirtyLive = false;
+    this.#dirtyFetch = this.#dirtyChart = this.#dirtyLive = false;
     const wantList = this.view !== "chart";
     if (fetch) {
       this.#startLoad(this.#window(), { chart: true, list: wantList });
@@ -338,6 +336,7 @@ export class PceEventTimeline extends HTMLElement {
       if (this.live && this.#base?.relative) this.#startLive();
     } catch (err) {
       if (gen !== this.#gen) return; // superseded by newer attributes, or removed
+      ctl.abort(); // the chart or the list may still be under way: neither is drawn now
       this.#load = null;
       this.#progress.hide();
       if (err?.kind === "aborted" && !job.cancelled) return;
