@@ -105,7 +105,7 @@ export async function fetchPage(ie, config, query, loaded, { signal }) {
   for (let i = loaded.length - 1; i >= 0 && loaded[i].t === oldest.t; i--) seen.add(loaded[i].ev.href);
   const fresh = events.filter((ev) => !seen.has(ev.href));
   // A full page with nothing new would ask the same again forever: more than a page of events
-  // share one timestamp, and the rest of that second is out of reach of timestamp filters.
+  // share one timestamp, and timestamp filters cannot reach the rest of them.
   return { records: toRecords(fresh), more: events.length >= PAGE_SIZE && fresh.length > 0 };
 }
 
