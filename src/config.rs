@@ -243,7 +243,10 @@ mod tests {
             (30_000.0, 3, 600_000.0)
         );
         assert_eq!(c.authorization, None);
-        assert_eq!(c.requests_per_minute, 450, "below the PCE's 500 a minute per key");
+        assert_eq!(
+            c.requests_per_minute, 450,
+            "below the PCE's 500 a minute per key"
+        );
     }
 
     #[test]
@@ -290,7 +293,11 @@ mod tests {
             ("timeoutMs", Value::Number(0.0), "`timeoutMs`"),
             ("timeoutMs", Value::Number(10.5), "`timeoutMs`"),
             ("asyncTimeoutMs", Value::Number(-1.0), "`asyncTimeoutMs`"),
-            ("requestsPerMinute", Value::Number(0.5), "`requestsPerMinute`"),
+            (
+                "requestsPerMinute",
+                Value::Number(0.5),
+                "`requestsPerMinute`",
+            ),
             ("maxRetries", Value::Number(11.0), "`maxRetries`"),
             ("maxRetries", Value::Number(-1.0), "`maxRetries`"),
             ("apiKey", s("api_only"), "`apiSecret`"),
