@@ -7,17 +7,24 @@ export type PceElementConfig = Omit<PceConfig, "apiKey" | "apiSecret"> & { apiKe
 /** How much the element shows. */
 export type PceTimelineView = "chart" | "chart+list" | "full";
 
-/** What each bar is split by. */
+/** What each bar is split by: counted on the PCE, except created_by (drawn from at most 200000 downloaded events). */
 export type PceTimelineGroupBy = "severity" | "status" | "event_type" | "created_by";
 
-/** The detail of `pce-load`: a complete timeline is drawn. */
+/** The detail of `pce-load`: a complete timeline is drawn (and, in views with a list, its first page loaded). */
 export interface PceLoadDetail {
-  /** The timeline drawn. */
+  /** The timeline drawn: queryTimeline's, or eventTimeline's for group-by created_by. */
   timeline: Timeline | null;
   /** How many events match in the window, as the PCE counted them. */
   total: number;
-  /** False when the element keeps only the newest 200000 of them. */
+  /**
+   * False only for group-by created_by, which the PCE cannot count: that chart is drawn from the
+   * newest 200000 downloaded events, and this says it covers fewer than `total`.
+   */
   complete: boolean;
+  /** "counts" (counted on the PCE), "events" (a small window, downloaded in one request) or "download" (created_by). */
+  source: "counts" | "events" | "download";
+  /** The requests queryTimeline made; null for created_by. */
+  requests: number | null;
   /** True when a live batch moved the window. */
   live?: boolean;
 }
@@ -52,7 +59,7 @@ export interface PceFilterDetail {
 
 /** `pce-error`: the PceError, and what the element was doing. */
 export interface PceErrorEvent extends CustomEvent<PceError> {
-  /** config (attributes refused), load, live (the watch), select (getEvent), timeline (eventTimeline). */
+  /** config (attributes refused), load (the chart's counts or the list's pages), live (the watch), select (getEvent), timeline (live events added to the chart). */
   readonly during: "config" | "load" | "live" | "select" | "timeline";
 }
 
@@ -101,13 +108,13 @@ export interface PceEventTimelineElement extends HTMLElement {
   timeZone: "local" | "utc" | (string & {});
   /** The href of the event in the detail panel (view "full"). */
   selected: string;
-  /** The timeline drawn now. */
+  /** The timeline drawn now, once complete (partial ones, while counts arrive, are only drawn). */
   readonly timeline: Timeline | null;
-  /** Whether requests for the current attributes are in flight. */
+  /** Whether requests for the current attributes are in flight (the list's next page aside). */
   readonly loading: boolean;
-  /** The events of the window drawn now, newest first. */
+  /** The events loaded into the list (views chart+list and full), newest first: a page of 1000, more as the list scrolls. */
   readonly events: PceEvent[];
-  /** How many events match in the loaded window. */
+  /** How many events match in the window drawn, as the PCE counted them. */
   readonly total: number;
   /** Fetches the current window again. */
   refresh(): void;

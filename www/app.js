@@ -1,5 +1,6 @@
 // The event timeline demo: a filter bar and summary cards around <pce-event-timeline>, which draws
-// the chart, the list and the detail panel and does the fetching. The filters live in the URL;
+// the chart (counted on the PCE), the list (the newest events, more as it scrolls) and the
+// detail panel, and does the fetching. The filters live in the URL;
 // every failure the element reports becomes a banner that says what to do. The page holds no
 // credentials: pce-sim adds them to /pce/api/... on the server side.
 
@@ -230,11 +231,12 @@ function onLoad(e) {
   dismissBanner("timeline");
   if (e.detail.live) dismissBanner("live");
   markConnected(true);
+  // Only a chart by creator is drawn from downloaded events, and only it can be capped.
   if (!e.detail.complete) {
-    showBanner("cap", { level: "warn", title: `Showing the newest ${fmtCount(events.length)} of ${fmtCount(e.detail.total)} events.`, advice: "The chart and the list cover those only. Narrow the time range or add a filter to see everything." });
+    showBanner("cap", { level: "warn", title: `The chart by creator shows the newest ${fmtCount(e.detail.timeline.buckets.reduce((a, b) => a + b.total, 0))} of ${fmtCount(e.detail.total)} events.`, advice: "The PCE cannot count events by creator, so this chart is drawn from downloaded events. Choose another “Chart by” grouping to count all of them, or narrow the time range. The list covers every event." });
   } else dismissBanner("cap");
   learn(events);
-  renderStats(events, e.detail);
+  renderStats(e.detail, events);
   syncControls();
 }
 
@@ -252,8 +254,8 @@ function onError(e) {
     case "timeline":
       showBanner("timeline", {
         level: "warn", kind: "timeline",
-        title: `The chart could not be drawn by ${state.group.replace("_", " ")}.`,
-        advice: "eventTimeline() rejected these events; the list below is complete. Choose another “Chart by” grouping.",
+        title: `The chart could not add the new events by ${state.group.replace("_", " ")}.`,
+        advice: "eventTimeline() rejected them; the list below has them. Choose another “Chart by” grouping.",
       }, { details: errorDetails(err) });
       break;
     default:
@@ -323,7 +325,19 @@ function updateTypeSuggestions() {
       h("input", { type: "checkbox", value: t, checked: state.types.includes(t) }), h("span", {}, t))));
 }
 
-function renderStats(events, detail) {
+/** Sums a timeline's counts of some groups over every bar. */
+function countOf(t, groups) {
+  return t.buckets.reduce((a, b) => a + groups.reduce((x, g) => x + (b.counts[g] ?? 0), 0), 0);
+}
+
+/**
+ * The summary cards: exact from the chart's counts where its grouping gives them, otherwise
+ * from the events the list has loaded (the newest), and then they say so.
+ */
+function renderStats(detail, events) {
+  const t = detail.timeline;
+  const total = detail.total;
+  const sample = events.length < total ? `in the newest ${fmtCount(events.length)}` : null;
   let failures = 0; let severe = 0;
   const actors = new Set(); const types = new Map();
   for (const ev of events) {
@@ -333,16 +347,26 @@ function renderStats(events, detail) {
     actors.add(`${kind}:${name}`);
     types.set(ev.event_type, (types.get(ev.event_type) ?? 0) + 1);
   }
+  let failNote = sample; let severeNote = sample; let topNote = sample;
+  let base = events.length;
+  if (state.group === "status") { failures = countOf(t, ["failure"]); base = total; failNote = null; }
+  if (state.group === "severity") { severe = countOf(t, ["emerg", "alert", "crit", "err"]); severeNote = null; }
+  if (state.group === "event_type") {
+    types.clear();
+    for (const g of t.groups) if (g !== "other") types.set(g, countOf(t, [g]));
+    topNote = null;
+  }
   let top = null;
-  for (const [t, n] of types) if (!top || n > top[1]) top = [t, n];
+  for (const [ty, n] of types) if (!top || n > top[1]) top = [ty, n];
   const card = (label, value, cls, note) => h("div", { class: `stat ${cls ?? ""}` },
     h("p", { class: "stat-label" }, label), h("p", { class: "stat-value" }, value), note ? h("p", { class: "stat-note" }, note) : null);
+  const pct = base ? `${((failures / base) * 100).toFixed(1)} %` : null;
   clear(el.stats).append(
-    card("Events", fmtCount(events.length), "", detail.complete ? null : `of ${fmtCount(detail.total)}`),
-    card("Failures", fmtCount(failures), failures ? "stat-failure" : "", events.length ? `${((failures / events.length) * 100).toFixed(1)} %` : null),
-    card("err or worse", fmtCount(severe), severe ? "stat-severe" : ""),
-    card("Actors", fmtCount(actors.size), "", "users, agents, system"),
-    card("Most frequent", top ? top[0] : "—", "stat-wide", top ? `${fmtCount(top[1])} events` : null),
+    card("Events", fmtCount(total), ""),
+    card("Failures", fmtCount(failures), failures ? "stat-failure" : "", [pct, failNote].filter(Boolean).join(" ") || null),
+    card("err or worse", fmtCount(severe), severe ? "stat-severe" : "", severeNote),
+    card("Actors", fmtCount(actors.size), "", sample ?? "users, agents, system"),
+    card("Most frequent", top ? top[0] : "—", "stat-wide", top ? `${fmtCount(top[1])} events${topNote ? ` ${topNote}` : ""}` : null),
   );
 }
 

@@ -1,5 +1,6 @@
-// The timeline chart of <pce-event-timeline>: stacked SVG bars from an eventTimeline() result,
-// with a hover/keyboard tooltip, drag-to-zoom and click-to-zoom.
+// The timeline chart of <pce-event-timeline>: stacked SVG bars from a queryTimeline() or
+// eventTimeline() result, with a hover/keyboard tooltip, drag-to-zoom and click-to-zoom.
+// A partial timeline (counts still arriving) marks its pending bars.
 
 import { h, s, clear, fmtTick, fmtDateTime, fmtDuration, fmtCount, isUtc, SEVERITIES } from "./dom.js";
 
@@ -21,25 +22,26 @@ export function seriesOf(timeline, groupBy) {
     total: keys.reduce((a, k) => a + (totals.get(k) ?? 0), 0),
     values: timeline.buckets.map((b) => keys.reduce((a, k) => a + (b.counts[k] ?? 0), 0)),
   });
-  const groups = [...totals.keys()];
+  // A counted timeline names every group it asked for; the legend shows those that occur.
+  const groups = [...totals.keys()].filter((g) => totals.get(g) > 0);
   if (groupBy === "severity") {
-    const known = SEVERITIES.filter((sv) => totals.has(sv)).map((sv) => make([sv], `sev-${sv}`, sv));
+    const known = SEVERITIES.filter((sv) => totals.get(sv) > 0).map((sv) => make([sv], `sev-${sv}`, sv));
     const unknown = groups.filter((g) => !SEVERITIES.includes(g));
     return unknown.length ? [...known, make(unknown, "sev-unknown", unknown.length === 1 ? unknown[0] : "other")] : known;
   }
   if (groupBy === "status") {
     const order = ["failure", "success"];
-    const known = order.filter((g) => totals.has(g)).map((g) => make([g], `st-${g}`, g));
+    const known = order.filter((g) => totals.get(g) > 0).map((g) => make([g], `st-${g}`, g));
     const rest = groups.filter((g) => !order.includes(g));
     return [...known, ...rest.map((g) => make([g], "st-other", g))].slice(0, MAX_SERIES + 2);
   }
-  const sorted = groups.sort((a, b) => totals.get(b) - totals.get(a) || a.localeCompare(b));
-  const top = sorted.length > MAX_SERIES ? sorted.slice(0, MAX_SERIES - 1) : sorted;
+  // queryTimeline's "other" (the types it did not count apart) goes on top, with the types left over here.
+  const other = groupBy === "event_type" && totals.get("other") > 0;
+  const sorted = groups.filter((g) => !(other && g === "other")).sort((a, b) => totals.get(b) - totals.get(a) || a.localeCompare(b));
+  const top = sorted.length + (other ? 1 : 0) > MAX_SERIES ? sorted.slice(0, MAX_SERIES - 1) : sorted;
   const out = top.map((g, i) => make([g], `cat-${i}`, g));
-  if (sorted.length > top.length) {
-    const rest = sorted.slice(top.length);
-    out.push(make(rest, "cat-other", `${rest.length} other types`));
-  }
+  const rest = [...sorted.slice(top.length), ...(other ? ["other"] : [])];
+  if (rest.length) out.push(make(rest, "cat-other", other ? "other types" : `${rest.length} other types`));
   return out;
 }
 
@@ -72,11 +74,11 @@ export class Chart {
     new ResizeObserver(() => { if (this.data) this.draw(); }).observe(wrap);
   }
 
-  /** Draws a timeline; `view` is { since, until, groupBy } in ms. */
-  render(timeline, view) {
+  /** Draws a timeline; `view` is { since, until, groupBy } in ms; `pending`, the bars not counted yet. */
+  render(timeline, view, { pending = [] } = {}) {
     const series = seriesOf(timeline, view.groupBy);
     const starts = timeline.buckets.map((b) => Date.parse(b.start));
-    this.data = { timeline, view, series, starts, bucketMs: timeline.bucketMs };
+    this.data = { timeline, view, series, starts, bucketMs: timeline.bucketMs, pending: new Set(pending) };
     if (this.active >= starts.length) this.active = -1;
     this.draw();
     this.drawLegend();
@@ -96,15 +98,20 @@ export class Chart {
     const width = Math.max(280, this.wrap.clientWidth);
     const height = width < 600 ? 180 : 230;
     const n = this.data.starts.length;
-    const plotW = width - MARGIN.left - MARGIN.right;
+    const max = Math.max(1, ...this.data.timeline.buckets.map((b) => b.total));
+    const step = niceStep(max, height < 200 ? 3 : 4);
+    const yMax = Math.ceil(max / step) * step;
+    // Room for the widest label of the y axis (millions of events at PCE scale), about 7 px a character.
+    const left = Math.max(MARGIN.left, 16 + 7 * fmtCount(yMax).length);
+    const plotW = width - left - MARGIN.right;
     const plotH = height - MARGIN.top - MARGIN.bottom;
     const t0 = n ? this.data.starts[0] : this.data.view.since;
     const span = Math.max(1, n * this.data.bucketMs);
-    return { width, height, n, plotW, plotH, t0, span, bw: plotW / Math.max(1, n) };
+    return { width, height, n, left, step, yMax, plotW, plotH, t0, span, bw: plotW / Math.max(1, n) };
   }
 
-  xOf(t, g) { return MARGIN.left + ((t - g.t0) / g.span) * g.plotW; }
-  tOf(x, g) { return g.t0 + ((x - MARGIN.left) / g.plotW) * g.span; }
+  xOf(t, g) { return g.left + ((t - g.t0) / g.span) * g.plotW; }
+  tOf(x, g) { return g.t0 + ((x - g.left) / g.plotW) * g.span; }
 
   draw() {
     const { timeline, series, view } = this.data;
@@ -120,22 +127,21 @@ export class Chart {
     svg.setAttribute("data-bucket-ms", String(timeline.bucketMs));
     svg.setAttribute("data-since", new Date(view.since).toISOString());
     svg.setAttribute("data-until", new Date(view.until).toISOString());
+    svg.setAttribute("data-pending", String(this.data.pending.size));
     svg.setAttribute("aria-label",
       `Timeline of ${fmtCount(total)} events, ${g.n} bars of ${fmtDuration(timeline.bucketMs)}, ` +
       `from ${fmtDateTime(view.since)} to ${fmtDateTime(view.until)}`);
     this.empty.textContent = "No events in this range.";
-    this.empty.hidden = total > 0;
+    this.empty.hidden = total > 0 || this.data.pending.size > 0;
 
-    const max = Math.max(1, ...timeline.buckets.map((b) => b.total));
-    const step = niceStep(max, g.height < 200 ? 3 : 4);
-    const yMax = Math.ceil(max / step) * step;
+    const { step, yMax } = g;
     const yOf = (v) => MARGIN.top + g.plotH - (v / yMax) * g.plotH;
 
     const axis = s("g", { class: "axis", "aria-hidden": "true" });
     for (let v = 0; v <= yMax; v += step) {
       const y = yOf(v);
-      axis.append(s("line", { class: v === 0 ? "base" : "grid", x1: MARGIN.left, x2: g.width - MARGIN.right, y1: y, y2: y }));
-      axis.append(s("text", { x: MARGIN.left - 8, y: y + 4, "text-anchor": "end" }, fmtCount(v)));
+      axis.append(s("line", { class: v === 0 ? "base" : "grid", x1: g.left, x2: g.width - MARGIN.right, y1: y, y2: y }));
+      axis.append(s("text", { x: g.left - 8, y: y + 4, "text-anchor": "end" }, fmtCount(v)));
     }
     // Time ticks: a round step, at least ~90 px apart, aligned in the displayed zone.
     const pxPerMs = g.plotW / g.span;
@@ -144,7 +150,7 @@ export class Chart {
     let t = Math.ceil((g.t0 + offset) / tickStep) * tickStep - offset;
     for (; t <= g.t0 + g.span; t += tickStep) {
       const x = this.xOf(t, g);
-      if (x < MARGIN.left - 0.5 || x > g.width - MARGIN.right - 20) continue;
+      if (x < g.left - 0.5 || x > g.width - MARGIN.right - 20) continue;
       axis.append(s("line", { class: "tick", x1: x, x2: x, y1: MARGIN.top + g.plotH, y2: MARGIN.top + g.plotH + 4 }));
       axis.append(s("text", { x, y: g.height - 8, "text-anchor": "middle" }, fmtTick(t, tickStep, g.span)));
     }
@@ -154,8 +160,10 @@ export class Chart {
     const gap = g.bw > 5 ? Math.min(2, g.bw * 0.15) : 0;
     for (let i = 0; i < g.n; i++) {
       const b = timeline.buckets[i];
-      const col = s("g", { class: "bucket", "data-index": i, "data-start": b.start, "data-total": b.total });
-      const x = MARGIN.left + i * g.bw + gap / 2;
+      const waiting = this.data.pending.has(i);
+      const col = s("g", { class: waiting ? "bucket pending" : "bucket", "data-index": i, "data-start": b.start, "data-total": b.total });
+      const x = g.left + i * g.bw + gap / 2;
+      if (waiting) col.append(s("rect", { class: "pending-mark", x, y: MARGIN.top, width: Math.max(0.5, g.bw - gap), height: g.plotH }));
       let acc = 0;
       for (const se of series) {
         const v = se.values[i];
@@ -216,7 +224,7 @@ export class Chart {
     const { timeline, series, bucketMs } = this.data;
     const g = this.g;
     const b = timeline.buckets[i];
-    const x = MARGIN.left + i * g.bw;
+    const x = g.left + i * g.bw;
     this.hover.setAttribute("x", String(x));
     this.hover.setAttribute("width", String(Math.max(1, g.bw)));
     this.hover.setAttribute("visibility", "visible");
@@ -225,7 +233,9 @@ export class Chart {
     const tip = clear(this.tooltip);
     tip.append(
       h("p", { class: "tip-time" }, fmtDateTime(from), h("span", { class: "muted" }, ` · ${fmtDuration(bucketMs)}`)),
-      h("p", { class: "tip-total" }, h("strong", {}, fmtCount(b.total)), b.total === 1 ? " event" : " events"),
+      this.data.pending.has(i)
+        ? h("p", { class: "tip-total" }, "counting…")
+        : h("p", { class: "tip-total" }, h("strong", {}, fmtCount(b.total)), b.total === 1 ? " event" : " events"),
       rows.length
         ? h("ul", { class: "tip-rows" }, rows.map((se) => h("li", {},
           h("span", { class: `swatch ${se.cls}`, "aria-hidden": "true" }),
@@ -255,14 +265,14 @@ export class Chart {
   }
 
   indexAt(x) {
-    const i = Math.floor((x - MARGIN.left) / this.g.bw);
+    const i = Math.floor((x - this.g.left) / this.g.bw);
     return i >= 0 && i < this.g.n ? i : -1;
   }
 
   pointerDown(e) {
     if (!this.data || e.button !== 0) return;
     this.svg.setPointerCapture(e.pointerId);
-    const x = Math.min(Math.max(this.localX(e), MARGIN.left), this.g.width - MARGIN.right);
+    const x = Math.min(Math.max(this.localX(e), this.g.left), this.g.width - MARGIN.right);
     this.drag = { x0: x, x1: x, moved: false };
   }
 
@@ -270,7 +280,7 @@ export class Chart {
     if (!this.data) return;
     const x = this.localX(e);
     if (this.drag) {
-      const cx = Math.min(Math.max(x, MARGIN.left), this.g.width - MARGIN.right);
+      const cx = Math.min(Math.max(x, this.g.left), this.g.width - MARGIN.right);
       this.drag.x1 = cx;
       if (Math.abs(cx - this.drag.x0) > 4) this.drag.moved = true;
       if (this.drag.moved) {

@@ -1,10 +1,11 @@
-// The data side of <pce-event-timeline>: reading a window's events from the PCE, keeping them
-// newest first, and the small parsers of its attributes. No DOM here (dom.js lends SEVERITIES).
+// The data side of <pce-event-timeline>: the chart's counts and the list's pages from the PCE,
+// live arrivals added to both, and the small parsers of its attributes. No DOM here (dom.js lends SEVERITIES).
 
 import { SEVERITIES } from "./dom.js";
 
 export const SYNC_LIMIT = 10000;   // the PCE's largest max_results; above it, the asynchronous collection
-export const MAX_EVENTS = 200000;  // what one element keeps in memory at most
+export const MAX_EVENTS = 200000;  // the most events downloaded for a chart the PCE cannot count
+export const PAGE_SIZE = 1000;     // the list's page: the newest first, older ones as it scrolls
 const UNITS = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
 
 /** A PceError-shaped error for what the element itself refuses (isPceError accepts it). */
@@ -52,11 +53,10 @@ export function parseDuration(text) {
 }
 
 /**
- * Fetches the events of a window: a count first, then one synchronous page or the asynchronous
- * collection. The only place the element reads events from the PCE, so that a counting API
- * (queryTimeline) can replace it without touching the rest.
+ * The old way to a chart, kept for what the PCE cannot count (created_by): a count first,
+ * then one synchronous page or the asynchronous collection, at most MAX_EVENTS events.
  */
-export async function fetchWindow(ie, config, query, { signal, onProgress }) {
+export async function downloadWindow(ie, config, query, { signal, onProgress }) {
   const total = await ie.countEvents(config, { ...query, signal });
   const want = Math.min(total, MAX_EVENTS);
   let events = [];
@@ -70,6 +70,82 @@ export async function fetchWindow(ie, config, query, { signal, onProgress }) {
   return { events, total, complete: total <= MAX_EVENTS };
 }
 
+/**
+ * The chart of a window: counted on the PCE with queryTimeline, so its cost follows the
+ * number of bars, not of events; by creator (which the PCE cannot count) from downloaded events.
+ * Resolves to { timeline, total, complete, source, requests }.
+ */
+export async function loadTimeline(ie, config, query, { groupBy, bucketMs, signal, onPartial, onProgress }) {
+  if (groupBy === "created_by") {
+    const { events, total, complete } = await downloadWindow(ie, config, query, { signal, onProgress });
+    const options = { start: query.since, end: query.until, groupBy };
+    if (bucketMs !== undefined) options.bucketMs = bucketMs;
+    return { timeline: ie.eventTimeline(events, options), total, complete, source: "download", requests: null };
+  }
+  // By event type each type counted apart costs a request per bar: four (and "other") keep
+  // 30 days in bars of a day within queryTimeline's 200 requests, where eight need bars of a week.
+  const options = { groupBy, signal, onPartial, ...(groupBy === "event_type" ? { maxGroups: 4 } : {}) };
+  if (bucketMs !== undefined) options.bucketMs = bucketMs;
+  const timeline = await ie.queryTimeline(config, query, options);
+  const total = timeline.buckets.reduce((a, b) => a + b.total, 0);
+  return { timeline, total, complete: true, source: timeline.source, requests: timeline.requests };
+}
+
+/**
+ * The next page of the list, older than the events loaded: the PCE's timestamp[lte] is
+ * inclusive, so the oldest timestamp is asked again and the events already shown are dropped.
+ * Resolves to { records, more }.
+ */
+export async function fetchPage(ie, config, query, loaded, { signal }) {
+  const q = { ...query, maxResults: PAGE_SIZE, signal };
+  const oldest = loaded.at(-1);
+  if (oldest) q.until = oldest.ev.timestamp;
+  const events = await ie.queryEvents(config, q);
+  const seen = new Set();
+  for (let i = loaded.length - 1; i >= 0 && loaded[i].t === oldest.t; i--) seen.add(loaded[i].ev.href);
+  const fresh = events.filter((ev) => !seen.has(ev.href));
+  // A full page with nothing new would ask the same again forever: more than a page of events
+  // share one timestamp, and timestamp filters cannot reach the rest of them.
+  return { records: toRecords(fresh), more: events.length >= PAGE_SIZE && fresh.length > 0 };
+}
+
+/**
+ * Adds live arrivals (and the time that passed) to a timeline and moves its window to `until`
+ * by whole buckets, so every count stays exact without asking the PCE again: arrivals are
+ * counted with eventTimeline over the same start and bucket size, whose buckets then line up
+ * one for one with the drawn ones. Returns a new timeline.
+ */
+export function slideTimeline(ie, timeline, events, { until, span, groupBy }) {
+  const mini = ie.eventTimeline(events, {
+    start: timeline.start, end: new Date(until).toISOString(), groupBy, bucketMs: timeline.bucketMs,
+  });
+  const groups = [...timeline.groups];
+  // queryTimeline's event_type chart has an "other" group for the types it did not pick.
+  const fold = groupBy === "event_type" && groups.includes("other");
+  const buckets = timeline.buckets.map((b) => ({ ...b, counts: { ...b.counts } }));
+  mini.buckets.forEach((m, i) => {
+    if (i >= buckets.length) buckets.push({ start: m.start, total: 0, counts: Object.fromEntries(groups.map((g) => [g, 0])) });
+    const b = buckets[i];
+    for (const [g, n] of Object.entries(m.counts)) {
+      if (!n) continue;
+      const key = groups.includes(g) || !fold ? g : "other";
+      if (!groups.includes(key)) {
+        groups.push(key);
+        for (const other of buckets) other.counts[key] ??= 0;
+      }
+      b.counts[key] += n;
+      b.total += n;
+    }
+  });
+  let start = timeline.start;
+  // A bar wholly older than the window leaves it; the next bar's start is then the window's.
+  while (buckets.length > 1 && Date.parse(buckets[1].start) <= until - span) {
+    buckets.shift();
+    start = buckets[0].start;
+  }
+  return { ...timeline, start, end: new Date(until).toISOString(), groups, buckets };
+}
+
 /** Events as { ev, t } records, newest first. */
 export function toRecords(events) {
   const recs = events.map((ev) => ({ ev, t: Date.parse(ev.timestamp) }));
@@ -79,20 +155,43 @@ export function toRecords(events) {
   return recs;
 }
 
-/** The index of the first record (newest first) at or before t. */
-export function lowerIndex(r, t) {
-  let a = 0; let b = r.length;
-  while (a < b) {
-    const m = (a + b) >> 1;
-    if (r[m].t > t) a = m + 1; else b = m;
-  }
-  return a;
+/** The live poll interval of the `interval` attribute: a duration ("5s") or seconds; 10 s otherwise. */
+export function intervalOf(text) {
+  const d = parseDuration(text);
+  const ms = Number.isFinite(d) ? d : Number(text) * 1000;
+  return Number.isFinite(ms) && ms >= 500 ? ms : 10000;
+}
+
+/** The bucket size of the `bucket` attribute, or undefined for "auto" (and anything unreadable). */
+export function bucketOf(text) {
+  if (!text || text === "auto") return undefined;
+  const d = parseDuration(text);
+  return Number.isFinite(d) ? d : undefined;
+}
+
+/** The window of the since and until attributes: { since, until, relative } in ms, or null when unreadable. */
+export function windowOf(sinceAttr, untilAttr, now) {
+  const sinceText = sinceAttr || "24h";
+  const until = untilAttr ? Date.parse(untilAttr) : now;
+  const rel = parseDuration(sinceText);
+  const since = Number.isFinite(rel) ? until - rel : Date.parse(sinceText);
+  if (!Number.isFinite(since) || !Number.isFinite(until) || !(since < until)) return null;
+  return { since, until, relative: !untilAttr && Number.isFinite(rel) };
 }
 
 /** The next preset after a span: 1h → 24h → 7d → 30d, else twice the span. */
 export function widerPreset(span) {
   for (const [text, ms] of [["24h", 86400e3], ["7d", 7 * 86400e3], ["30d", 30 * 86400e3]]) if (ms > span) return text;
   return `${Math.round((2 * span) / 3600e3)}h`;
+}
+
+/** [since, until] attributes of a zoom out with no zoom to undo: the next preset, or twice the window around it. */
+export function widerWindow(win, now) {
+  if (!win) return null;
+  const span = win.until - win.since;
+  if (win.relative) return [widerPreset(span), ""];
+  const to = Math.min(now, win.until + span / 2);
+  return [new Date(Math.floor(to - 2 * span)).toISOString(), new Date(Math.ceil(to)).toISOString()];
 }
 
 /** What an asynchronous collection's phase means, for the progress line. */
@@ -110,6 +209,7 @@ export function phaseText(p) {
 export function pickFilter(groupBy, value) {
   if (groupBy === "severity") return SEVERITIES.includes(value) ? "severity" : null;
   if (groupBy === "status") return value === "success" || value === "failure" ? "status" : null;
-  if (groupBy === "event_type") return typeof value === "string" && value !== "" && !value.includes(",") ? "event-type" : null;
+  // "other" is queryTimeline's group of the types it did not count apart, not a type.
+  if (groupBy === "event_type") return typeof value === "string" && value !== "" && value !== "other" && !value.includes(",") ? "event-type" : null;
   return null;
 }

@@ -1,10 +1,12 @@
 // The event list of <pce-event-timeline>: newest first, virtualised (only the rows in view exist in the DOM),
 // so 100000 events scroll as smoothly as 100. Keyboard: ↑ ↓ PgUp PgDn Home End, Enter opens.
+// Near its end it asks for more (onNearEnd): the element loads the next page of older events.
 
 import { h, fmtDateTime, creator, kindLabel, sevClass, str } from "./dom.js";
 
 export const ROW_HEIGHT = 34;
 const OVERSCAN = 8;
+const NEAR_END_ROWS = 40; // how close to the last row the next page is asked for, so it is there in time
 const FRESH_MS = 4000;
 
 const STATUS_CLASS = { success: "st-success", failure: "st-failure" };
@@ -14,6 +16,7 @@ export class EventList {
   constructor({ viewport, spacer, empty, onOpen }) {
     Object.assign(this, { viewport, spacer, empty, onOpen });
     this.records = [];
+    this.more = false;
     this.pool = [];
     this.active = -1;
     this.fresh = new Map(); // href -> time it arrived
@@ -35,10 +38,14 @@ export class EventList {
     new ResizeObserver(() => this.schedule()).observe(viewport);
   }
 
-  /** Replaces the rows; `added` new events at the top keep the active row and the rows in view. */
-  setRecords(records, { added = 0 } = {}) {
+  /**
+   * Replaces the rows; `added` new events at the top keep the active row and the rows in view,
+   * as does `keep` (a page appended); `more` says whether older events can still be asked for.
+   */
+  setRecords(records, { added = 0, keep = false, more = false } = {}) {
     const activeHref = this.records[this.active]?.ev.href;
     this.records = records;
+    this.more = more;
     this.spacer.style.height = `${records.length * ROW_HEIGHT}px`;
     this.empty.hidden = records.length > 0;
     if (added > 0) {
@@ -53,7 +60,7 @@ export class EventList {
     } else {
       this.active = -1;
     }
-    if (added === 0 && activeHref === undefined) this.viewport.scrollTop = 0;
+    if (added === 0 && !keep && activeHref === undefined) this.viewport.scrollTop = 0;
     this.render();
   }
 
@@ -107,6 +114,7 @@ export class EventList {
     }
     if (activeId) this.viewport.setAttribute("aria-activedescendant", activeId);
     else this.viewport.removeAttribute("aria-activedescendant");
+    if (this.more && this.onNearEnd && last >= n - NEAR_END_ROWS) queueMicrotask(() => this.onNearEnd());
     if (this.fresh.size && !this.freshTimer) {
       this.freshTimer = setTimeout(() => { this.freshTimer = 0; this.schedule(); }, FRESH_MS);
     }

@@ -10,9 +10,11 @@ export function buildShadow(root) {
   el.progressTitle = h("strong", { id: "progress-title" }, "Loading…");
   el.progressDetail = h("span", { id: "progress-detail" });
   el.cancel = h("button", { type: "button", class: "btn", id: "cancel", part: "button" }, "Cancel");
+  el.progressMeter = h("progress", { id: "progress-meter", class: "progress-meter", max: "1", "aria-labelledby": "progress-title", hidden: true });
   el.progress = h("div", { id: "progress", class: "progress", part: "progress", role: "status", "aria-live": "polite", hidden: true },
     h("span", { class: "spinner", "aria-hidden": "true" }),
     h("div", { class: "progress-text" }, el.progressTitle, el.progressDetail),
+    el.progressMeter,
     el.cancel);
 
   el.chartTitle = h("h2", { id: "chart-title" }, "Timeline");
@@ -86,11 +88,16 @@ export class ProgressLine {
     this.timer = 0;
   }
 
-  /** Shows a title and a detail; `p`, an asynchronous collection's progress, names the phase. */
-  show(title, detail, started, p) {
+  /**
+   * Shows a title and a detail; `p` names the phase (an asynchronous collection's, or
+   * "counting"); `fraction`, when known, fills the meter.
+   */
+  show(title, detail, started, p, fraction) {
     this.state = { title, detail, started, p };
     this.el.progress.hidden = false;
     this.el.progressTitle.textContent = title;
+    this.el.progressMeter.hidden = fraction === undefined;
+    if (fraction !== undefined) this.el.progressMeter.value = Math.min(1, Math.max(0, fraction));
     this.tick();
     if (!this.timer) this.timer = setInterval(() => this.tick(), 200);
   }

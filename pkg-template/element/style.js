@@ -103,6 +103,7 @@ button { font: inherit; color: inherit; }
 }
 .progress-text { display: flex; flex-wrap: wrap; gap: 4px 12px; flex: 1; align-items: baseline; }
 .progress-text span { color: var(--muted); }
+.progress-meter { flex: 0 1 160px; height: 6px; accent-color: var(--accent); }
 .spinner {
   width: 18px; height: 18px; border-radius: 50%; flex: none;
   border: 2px solid color-mix(in srgb, var(--accent) 30%, transparent); border-top-color: var(--accent);
@@ -122,6 +123,7 @@ button { font: inherit; color: inherit; }
 .chart .axis .grid { stroke: var(--grid); stroke-width: 1; }
 .chart .axis .base, .chart .axis .tick { stroke: var(--border-strong); stroke-width: 1; }
 .chart .hover-band { fill: var(--text); opacity: 0.07; pointer-events: none; }
+.chart .pending-mark { fill: var(--muted); opacity: 0.1; }
 .chart .selection { fill: var(--accent); opacity: 0.18; stroke: var(--accent); stroke-width: 1; pointer-events: none; }
 .chart-empty { position: absolute; inset: 40% 0 auto; text-align: center; color: var(--muted); pointer-events: none; }
 .chart-foot { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px 20px; padding: 6px 16px 8px; }

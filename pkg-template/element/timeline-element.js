@@ -3,16 +3,22 @@
 import { setUtc, fmtDateTime, fmtDuration, fmtCount, zoneLabel } from "./dom.js";
 import { Chart } from "./chart.js";
 import { EventList } from "./list.js";
+import { Pager } from "./pager.js";
 import { renderDetail } from "./detail.js";
 import { styles } from "./style.js";
 import { buildShadow, renderTable, ProgressLine, PceErrorEvent } from "./shadow.js";
-import { MAX_EVENTS, pickFilter, elementError, resolveConfig, parseDuration, fetchWindow, toRecords, lowerIndex, widerPreset, phaseText } from "./data.js";
+import {
+  MAX_EVENTS, pickFilter, elementError, resolveConfig, loadTimeline, slideTimeline,
+  windowOf, widerWindow, phaseText, intervalOf, bucketOf,
+} from "./data.js";
 
 const VIEWS = ["chart", "chart+list", "full"];
 const GROUPS = ["severity", "status", "event_type", "created_by"];
-// Attributes that change what is fetched; the others only change how it is drawn.
+// Attributes that change the window or its filters (chart and list are fetched again), those that
+// change only how the chart is counted (the list stays), and those that only redraw.
 const FETCH_ATTRS = ["src", "org", "since", "until", "event-type", "severity", "status", "created-by", "pce-fqdn", "live", "interval"];
-const DRAW_ATTRS = ["group-by", "bucket", "view", "time-zone", "selected"];
+const CHART_ATTRS = ["group-by", "bucket"];
+const DRAW_ATTRS = ["view", "time-zone", "selected"];
 const PROPERTIES = [
   "src", "org", "config", "since", "until", "eventType", "severity", "status", "createdBy", "pceFqdn",
   "groupBy", "bucket", "live", "interval", "view", "timeZone", "selected",
@@ -25,28 +31,30 @@ export class PceEventTimeline extends HTMLElement {
   /** Hands the element the package's web entry (queryEvents, countEvents, ...). */
   static use(module) { ie = module; }
 
-  static get observedAttributes() { return [...FETCH_ATTRS, ...DRAW_ATTRS]; }
+  static get observedAttributes() { return [...FETCH_ATTRS, ...CHART_ATTRS, ...DRAW_ATTRS]; }
 
   #root;
   #el;
   #chart;
   #list;
   #config = null;        // the `config` property, when set
-  #base = null;          // { key, since, until, span, relative, records, total, complete }
-  #view = null;          // { since, until } in ms, within #base
+  #base = null;          // the chart: { since, until, span, relative, config, query, groupBy, timeline, total, complete, source, requests, countedUntil }
+  #pager;                // the list's pages (pager.js)
   #timeline = null;
-  #load = null;          // { ctl, gen, cancelled }
+  #load = null;          // { ctl, gen, cancelled, chart, list }
   #gen = 0;
   #live = null;          // { ctl, timer }
   #detailCtl = null;
   #scheduled = false;
   #dirtyFetch = true;    // attributes that change what is fetched changed since the last update
+  #dirtyChart = false;   // group-by or bucket changed
   #dirtyLive = false;    // live or interval changed
   #zoomStack = [];
   #internal = false;     // attributes being set by the element itself (zoom)
   #detailReturn = null;
   #openHref = null;
   #progress = null;      // the progress line (ProgressLine)
+  #partialArgs = null;   // the latest partial chart, until the next frame draws it
 
   constructor() {
     super();
@@ -114,19 +122,20 @@ export class PceEventTimeline extends HTMLElement {
     this.#schedule();
   }
 
-  /** The timeline drawn now, or null. */
+  /** The timeline drawn now (complete, as queryTimeline or eventTimeline gave it), or null. */
   get timeline() { return this.#timeline; }
-  /** Whether requests for the current attributes are in flight. */
+  /** Whether requests for the current attributes are in flight (the list's next page aside). */
   get loading() { return this.#load !== null; }
-  /** The events of the window drawn now, newest first. */
-  get events() { return this.#viewRecords().map((r) => r.ev); }
-  /** How many events match the filters in the loaded window (what the PCE counted). */
+  /** The events loaded into the list (views with a list), newest first: a page, then more as it scrolls. */
+  get events() { return this.#pager.records.map((r) => r.ev); }
+  /** How many events match the filters in the window drawn (what the PCE counted). */
   get total() { return this.#base?.total ?? 0; }
 
   /** Fetches the current window again. */
   refresh() {
     this.#base = null;
-    if (this.isConnected) this.#startLoad();
+    this.#pager.reset();
+    if (this.isConnected) this.#startLoad(this.#window(), { chart: true, list: this.view !== "chart" });
   }
 
   #setOrRemove(name, v) {
@@ -164,6 +173,7 @@ export class PceEventTimeline extends HTMLElement {
     if ((name === "since" || name === "until") && !this.#internal) this.#zoomStack = [];
     if (name === "live" || name === "interval") this.#dirtyLive = true;
     else if (FETCH_ATTRS.includes(name)) this.#dirtyFetch = true;
+    else if (CHART_ATTRS.includes(name)) this.#dirtyChart = true;
     this.#schedule();
   }
 
@@ -180,6 +190,7 @@ export class PceEventTimeline extends HTMLElement {
 
   #abortAll() {
     if (this.#load) { this.#load.ctl.abort(); this.#load = null; this.#gen++; }
+    this.#pager.stop();
     this.#stopLive();
     this.#detailCtl?.abort();
     this.#detailCtl = null;
@@ -189,35 +200,37 @@ export class PceEventTimeline extends HTMLElement {
   }
 
   /**
-   * Brings the drawing up to date with the attributes: drawing-only changes redraw, a window
-   * inside the loaded one (a zoom) is cut from memory, live changes start or stop the watch,
-   * and anything else loads.
+   * Brings the drawing up to date with the attributes: a new window or filter fetches chart and
+   * list, a new grouping or bucket size counts the same window again, showing the list fetches
+   * its first page, live changes start or stop the watch, and the rest redraws.
    */
   #update() {
     setUtc(this.timeZone === "utc");
     this.#applyView();
-    const fetch = this.#dirtyFetch || !this.#base;
+    const fetch = this.#dirtyFetch || (!this.#base && !this.#load);
+    const chart = this.#dirtyChart;
     const live = this.#dirtyLive;
-    this.#dirtyFetch = false;
-    this.#dirtyLive = false;
+    this.#dirtyFetch = this.#dirtyChart = this.#dirtyLive = false;
+    const wantList = this.view !== "chart";
     if (fetch) {
-      const win = this.#window();
-      const base = this.#base;
-      if (base && win && !this.#load && base.key === this.#fetchKey() && base.complete
-        && win.since >= base.since && win.until <= base.until) {
-        this.#stopLive();
-        this.#view = { since: win.since, until: win.until };
-        this.#render();
-        this.#syncSelected();
-        return;
-      }
-      this.#startLoad();
+      this.#startLoad(this.#window(), { chart: true, list: wantList });
       return;
     }
+    // The same window again, as drawn (a relative one is not moved to now by a regrouping), or
+    // the one in flight, whose parts are kept.
+    const base = this.#base;
+    const load = this.#load;
+    const list = wantList && !this.#pager.page && !load?.list;
+    if (chart || list) {
+      const win = load?.win ?? { since: base.since, until: base.until, relative: base.relative };
+      this.#startLoad(win, { chart: chart || Boolean(load?.chart), list: list || Boolean(load?.list) });
+      return;
+    }
+    if (!base) return; // the first load in flight draws when it is done
     if (live) {
       this.#stopLive();
       // The watch starts where the loaded window ends, so nothing between is missed.
-      if (this.live && this.#base?.relative && !this.#load) this.#startLive();
+      if (this.live && base.relative && !this.#load) this.#startLive();
     }
     this.#render();
     this.#syncSelected();
@@ -258,48 +271,24 @@ export class PceEventTimeline extends HTMLElement {
     return q;
   }
 
-  #fetchKey() {
-    let cfg = null;
-    try { cfg = this.#pceConfig(); } catch { /* reported by the load */ }
-    return JSON.stringify([cfg, this.#filters()]);
-  }
-
   /** The window the attributes ask for: { since, until, relative } in ms, or null when unreadable. */
-  #window(now = Date.now()) {
-    const sinceText = this.since || "24h";
-    const untilText = this.until;
-    const until = untilText ? Date.parse(untilText) : now;
-    const rel = parseDuration(sinceText);
-    const since = Number.isFinite(rel) ? until - rel : Date.parse(sinceText);
-    if (!Number.isFinite(since) || !Number.isFinite(until) || !(since < until)) return null;
-    return { since, until, relative: !untilText && Number.isFinite(rel) };
-  }
-
-  #intervalMs() {
-    const text = this.interval;
-    const d = parseDuration(text);
-    const ms = Number.isFinite(d) ? d : Number(text) * 1000;
-    return Number.isFinite(ms) && ms >= 500 ? ms : 10000;
-  }
-
-  #bucketMs() {
-    const b = this.bucket;
-    if (!b || b === "auto") return undefined;
-    const d = parseDuration(b);
-    return Number.isFinite(d) ? d : undefined;
-  }
+  #window() { return windowOf(this.since, this.until, Date.now()); }
 
   // ------------------------------------------------------------ loading
 
-  async #startLoad() {
+  /**
+   * Fetches a window: its chart (counted, with partial charts as counts arrive), the list's
+   * first page, or both; whatever was in flight is cancelled. `pce-load` follows a chart.
+   */
+  async #startLoad(win, { chart, list }) {
     if (this.#load) this.#load.ctl.abort();
     this.#stopLive();
+    this.#pager.stop();
     const ctl = new AbortController();
     const gen = ++this.#gen;
-    const job = { ctl, gen, cancelled: false };
+    const job = { ctl, gen, cancelled: false, chart, list, win };
     this.#load = job;
     let config;
-    const win = this.#window();
     try {
       config = this.#pceConfig();
       if (!win) throw elementError("invalid_argument", `since "${this.since}" and until "${this.until}" are not a window: RFC 3339 or relative such as 24h, 7d, with since before until.`);
@@ -310,49 +299,75 @@ export class PceEventTimeline extends HTMLElement {
       this.#dispatchError(err, "config");
       return;
     }
-    const key = this.#fetchKey();
-    const q = { ...this.#filters(), since: new Date(win.since).toISOString(), until: new Date(win.until).toISOString() };
+    const query = { ...this.#filters(), since: new Date(win.since).toISOString(), until: new Date(win.until).toISOString() };
+    const groupBy = GROUPS.includes(this.groupBy) ? this.groupBy : "severity";
     const started = performance.now();
-    this.#progress.show("Counting events…", "", started);
+    this.#progress.show(chart ? "Counting events…" : "Loading the newest events…", "", started);
+    if (list) { this.#pager.reset(); this.#renderList(); }
     try {
-      const { events, total, complete } = await fetchWindow(ie, config, q, {
-        signal: ctl.signal,
-        onProgress: (p) => {
-          if (gen !== this.#gen) return;
-          if (p.phase === "loading") this.#progress.show(`Loading ${fmtCount(p.want)} events…`, "", started);
-          else this.#progress.show(`Collecting ${fmtCount(p.want)} events`, phaseText(p), started, p);
-        },
-      });
+      const [loaded] = await Promise.all([
+        chart ? loadTimeline(ie, config, query, {
+          groupBy, bucketMs: bucketOf(this.bucket), signal: ctl.signal,
+          onPartial: (p) => this.#partial(p, win, groupBy, started, gen),
+          onProgress: (p) => {
+            if (gen !== this.#gen) return;
+            if (p.phase === "loading") this.#progress.show(`Loading ${fmtCount(p.want)} events…`, "", started);
+            else this.#progress.show(`Collecting ${fmtCount(p.want)} events`, phaseText(p), started, p);
+          },
+        }) : null,
+        list ? this.#pager.first(ie, config, query, { signal: ctl.signal, stale: () => gen !== this.#gen }).then(() => this.#renderList()) : null,
+      ]);
       if (gen !== this.#gen) return;
-      this.#base = {
-        key, since: win.since, until: win.until, span: win.until - win.since, relative: win.relative,
-        records: toRecords(events), total, complete, config, query: q,
-      };
-      this.#view = { since: win.since, until: win.until };
       this.#load = null;
       this.#progress.hide();
+      if (loaded) {
+        this.#base = {
+          ...loaded, since: win.since, until: win.until, span: win.until - win.since, relative: win.relative,
+          config, query, groupBy, countedUntil: win.until,
+        };
+        this.#timeline = loaded.timeline;
+      }
       this.#render();
-      this.dispatchEvent(new CustomEvent("pce-load", { detail: { timeline: this.#timeline, total, complete }, bubbles: true, composed: true }));
+      if (loaded) {
+        const { timeline, total, complete, source, requests } = loaded;
+        this.dispatchEvent(new CustomEvent("pce-load", { detail: { timeline, total, complete, source, requests }, bubbles: true, composed: true }));
+      }
       this.#syncSelected();
-      if (this.live && win.relative) this.#startLive();
+      if (this.live && this.#base?.relative) this.#startLive();
     } catch (err) {
       if (gen !== this.#gen) return; // superseded by newer attributes, or removed
+      ctl.abort(); // the chart or the list may still be under way: neither is drawn now
       this.#load = null;
       this.#progress.hide();
       if (err?.kind === "aborted" && !job.cancelled) return;
-      if (!this.#base) this.#chart.fail(err?.kind === "aborted" ? "Loading cancelled." : "The events could not be loaded.");
+      if (this.#base) this.#render();
+      else this.#chart.fail(err?.kind === "aborted" ? "Loading cancelled." : "The events could not be loaded.");
       this.#dispatchError(err, "load");
     }
   }
 
-  #dispatchError(err, during) {
-    this.dispatchEvent(new PceErrorEvent(err, during));
+  /**
+   * A partial chart while counts arrive, its pending bars marked: counts come faster than
+   * frames, so each frame draws the latest, and none once its load is over.
+   */
+  #partial(p, win, groupBy, started, gen) {
+    const queued = this.#partialArgs;
+    this.#partialArgs = [p, win, groupBy, started, gen];
+    if (!queued) requestAnimationFrame(() => this.#drawPartial());
   }
 
-  #viewRecords() {
-    if (!this.#base || !this.#view) return [];
-    const r = this.#base.records;
-    return r.slice(lowerIndex(r, this.#view.until), lowerIndex(r, this.#view.since - 1));
+  #drawPartial() {
+    const [p, win, groupBy, started, gen] = this.#partialArgs;
+    this.#partialArgs = null;
+    if (this.#load?.gen !== gen || !this.#load.chart) return;
+    this.#drawChart(p, { since: win.since, until: win.until, groupBy, complete: true }, p.pending);
+    const bars = p.buckets.length;
+    const detail = `${fmtCount(p.requestsDone)} of ${fmtCount(p.requestsPlanned)} requests · ${fmtCount(bars - p.pending.length)} of ${fmtCount(bars)} bars`;
+    this.#progress.show("Counting events on the PCE…", detail, started, { phase: "counting" }, p.requestsDone / Math.max(1, p.requestsPlanned));
+  }
+
+  #dispatchError(err, during) {
+    this.dispatchEvent(new PceErrorEvent(err, during));
   }
 
   // ------------------------------------------------------------ live
@@ -362,7 +377,7 @@ export class PceEventTimeline extends HTMLElement {
     const ctl = new AbortController();
     const me = { ctl, timer: 0 };
     this.#live = me;
-    const interval = this.#intervalMs();
+    const interval = intervalOf(this.interval);
     me.timer = setInterval(() => this.#slide([]), Math.max(5000, interval));
     const { config, query } = this.#base;
     // A watch has no end: the window's until is left out.
@@ -392,71 +407,61 @@ export class PceEventTimeline extends HTMLElement {
     this.#live = null;
   }
 
-  /** Adds a live batch (oldest first) and moves the window to now. */
+  /**
+   * Adds a live batch (oldest first) to the last bars and the top of the list, and moves the
+   * window to now by whole bars. Only events after the counted window's end are added to the
+   * chart (the ones before were counted already); the watch delivers each event once.
+   */
   #slide(batch) {
     const base = this.#base;
     if (!base || !base.relative) return;
-    const fresh = [];
-    const seen = new Set();
-    const minT = Math.min(...batch.map((ev) => Date.parse(ev.timestamp)).filter((t) => !Number.isNaN(t)));
-    for (const r of base.records) { if (r.t < minT) break; seen.add(r.ev.href); }
-    for (const ev of batch) {
-      if (seen.has(ev.href)) continue;
-      seen.add(ev.href);
-      fresh.push({ ev, t: Date.parse(ev.timestamp) });
+    const fresh = batch.map((ev) => ({ ev, t: Date.parse(ev.timestamp) })).filter((r) => !Number.isNaN(r.t));
+    const until = Math.max(Date.now(), ...fresh.map((r) => r.t), base.until);
+    const counted = fresh.filter((r) => r.t > base.countedUntil).map((r) => r.ev);
+    let timeline;
+    try {
+      timeline = slideTimeline(ie, base.timeline, counted, { until, span: base.span, groupBy: base.groupBy });
+    } catch (err) {
+      this.#dispatchError(err, "timeline");
+      return;
     }
-    fresh.sort((a, b) => b.t - a.t);
-    let records = base.records;
-    if (fresh.length) {
-      records = records.length && fresh.at(-1).t < records[0].t ? toRecords([...fresh, ...records].map((r) => r.ev)) : [...fresh, ...records];
-    }
-    const until = Math.max(Date.now(), fresh[0]?.t ?? 0, base.until);
-    const since = until - base.span;
-    let cut = records.length;
-    while (cut > 0 && records[cut - 1].t < since) cut--;
-    records.length = cut;
-    this.#base = { ...base, records, since, until, total: records.length, query: { ...base.query, since: new Date(since).toISOString(), until: new Date(until).toISOString() } };
-    this.#view = { since, until };
-    this.#render({ added: fresh.filter((r) => r.t >= since).length });
-    this.dispatchEvent(new CustomEvent("pce-load", { detail: { timeline: this.#timeline, total: records.length, complete: true, live: true }, bubbles: true, composed: true }));
+    const since = Date.parse(timeline.start);
+    const total = timeline.buckets.reduce((a, b) => a + b.total, 0);
+    this.#base = { ...base, timeline, since, until, total };
+    this.#timeline = timeline;
+    const added = this.#pager.addLive(fresh, since);
+    this.#render({ added });
+    this.dispatchEvent(new CustomEvent("pce-load", {
+      detail: { timeline, total, complete: base.complete, source: base.source, requests: base.requests, live: true },
+      bubbles: true, composed: true,
+    }));
   }
 
   // ------------------------------------------------------------ drawing
 
   #render({ added = 0 } = {}) {
-    if (!this.#base || !this.#view) return;
-    const { since, until } = this.#view;
-    const recs = this.#viewRecords();
-    const live = Boolean(this.#live) && this.#base.relative;
+    if (this.#base) this.#drawChart(this.#base.timeline, this.#base);
+    this.#renderList({ added, keep: added > 0 });
+  }
+
+  /** The chart, its title, range and table; `w` is { since, until, groupBy, complete, total, relative }. */
+  #drawChart(timeline, w, pending) {
+    const { since, until, groupBy } = w;
+    const live = Boolean(this.#live) && w.relative;
     this.#el.chartRange.textContent = live
       ? `${fmtDateTime(since)} → now · ${fmtDuration(until - since)} · live`
       : `${fmtDateTime(since)} → ${fmtDateTime(until)} ${zoneLabel()} · ${fmtDuration(until - since)}`;
-    if (!this.#base.complete) this.#el.chartRange.textContent += ` · the newest ${fmtCount(MAX_EVENTS)} of ${fmtCount(this.#base.total)}`;
+    if (!w.complete) this.#el.chartRange.textContent += ` · by creator: the newest ${fmtCount(MAX_EVENTS)} of ${fmtCount(w.total)}`;
     this.#el.zoomOut.disabled = this.#zoomStack.length === 0 && !this.#window()?.relative;
-    const groupBy = GROUPS.includes(this.groupBy) ? this.groupBy : "severity";
-    let timeline;
-    try {
-      const options = { start: new Date(since).toISOString(), end: new Date(until).toISOString(), groupBy };
-      const bucketMs = this.#bucketMs();
-      if (bucketMs !== undefined) options.bucketMs = bucketMs;
-      timeline = ie.eventTimeline(recs.map((r) => r.ev), options);
-    } catch (err) {
-      this.#timeline = null;
-      this.#chart.fail(`No chart by ${groupBy.replace("_", " ")} for these events.`);
-      renderTable(this.#el, null);
-      this.#dispatchError(err, "timeline");
-      timeline = null;
-    }
-    if (timeline) {
-      this.#timeline = timeline;
-      this.#chart.render(timeline, { since, until, groupBy });
-      this.#el.chartTitle.textContent = `Events per ${fmtDuration(timeline.bucketMs)}`;
-      renderTable(this.#el, timeline, groupBy, this.#view);
-    }
-    if (this.view !== "chart") {
-      this.#list.setRecords(recs, { added });
-      this.#el.listCount.textContent = `${fmtCount(recs.length)} event${recs.length === 1 ? "" : "s"}, newest first`;
-    }
+    this.#chart.render(timeline, { since, until, groupBy }, { pending });
+    this.#el.chartTitle.textContent = `Events per ${fmtDuration(timeline.bucketMs)}`;
+    renderTable(this.#el, timeline, groupBy, { since, until });
+  }
+
+  #renderList({ added = 0, keep = false } = {}) {
+    // The total counted is the list's only for the same window and filters.
+    const same = JSON.stringify(this.#base?.query) === JSON.stringify(this.#pager.page?.query);
+    if (this.view !== "chart") this.#pager.render(same && !this.#load?.chart ? this.#base.total : undefined, { added, keep });
   }
 
   // ------------------------------------------------------------ zoom
@@ -470,15 +475,8 @@ export class PceEventTimeline extends HTMLElement {
   #zoomOut() {
     const prev = this.#zoomStack.pop();
     if (prev) { this.#setWindow(prev[0], prev[1]); return; }
-    const win = this.#window();
-    if (!win) return;
-    const span = win.until - win.since;
-    if (win.relative) {
-      this.#setWindow(widerPreset(span), "");
-      return;
-    }
-    const to = Math.min(Date.now(), win.until + span / 2);
-    this.#setWindow(new Date(Math.floor(to - 2 * span)).toISOString(), new Date(Math.ceil(to)).toISOString());
+    const wider = widerWindow(this.#window(), Date.now());
+    if (wider) this.#setWindow(...wider);
   }
 
   #setWindow(since, until) {
@@ -552,13 +550,13 @@ export class PceEventTimeline extends HTMLElement {
   async #openSelected() {
     const href = this.selected;
     if (!href || this.#openHref === href) return;
-    const rec = this.#base?.records.find((r) => r.ev.href === href);
+    const rec = this.#pager.records.find((r) => r.ev.href === href);
     if (rec) { this.#openDetail(rec.ev, { focus: false }); return; }
     this.#detailCtl?.abort();
     const ctl = new AbortController();
     this.#detailCtl = ctl;
     try {
-      const ev = await ie.getEvent(this.#base.config, href, { signal: ctl.signal });
+      const ev = await ie.getEvent((this.#pager.page ?? this.#base).config, href, { signal: ctl.signal });
       if (this.selected === href && !ctl.signal.aborted) this.#openDetail(ev, { focus: false });
     } catch (err) {
       if (err?.kind !== "aborted") this.#dispatchError(err, "select");
@@ -584,6 +582,8 @@ export class PceEventTimeline extends HTMLElement {
       onOpen: (rec) => this.#select(rec, { focus: true }),
     });
     this.#list.onMove = (rec) => { if (!el.detail.hidden) this.#select(rec, { focus: false }); };
+    this.#pager = new Pager({ list: this.#list, el, onError: (err) => this.#dispatchError(err, "load") });
+    this.#pager.busy = () => this.#load !== null;
     el.zoomOut.addEventListener("click", () => this.#zoomOut());
     el.detailClose.addEventListener("click", () => this.#closeDetail());
     el.cancel.addEventListener("click", () => {

@@ -1,5 +1,5 @@
-// Every kind of failure shows a banner that says what to do; the asynchronous collection
-// shows its progress and can be cancelled.
+// Every kind of failure shows a banner that says what to do; the asynchronous collection (a
+// chart by creator, which the PCE cannot count) shows its progress and can be cancelled.
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -90,7 +90,7 @@ test("timeout: the PCE took too long", { timeout: 120000 }, async () => {
 
 test("the asynchronous collection: progress while the job runs, then every event", async () => {
   await sim.clearFaults();
-  await page.goto(`${sim.url}/?range=30d`);
+  await page.goto(`${sim.url}/?range=30d&group=created_by`);
   await page.waitForSelector("#progress:not([hidden])");
   await page.waitForFunction(() => /asynchronous job/.test(document.querySelector("pce-event-timeline")?.shadowRoot.getElementById("progress-detail").textContent ?? ""));
   assert.match(await page.textContent("#progress-title"), /Collecting 12,\d{3} events/);
@@ -108,7 +108,7 @@ test("the asynchronous collection: progress while the job runs, then every event
 });
 
 test("the asynchronous collection can be cancelled", async () => {
-  await page.goto(`${sim.url}/?range=30d&severity=info`);
+  await page.goto(`${sim.url}/?range=30d&severity=info&group=created_by`);
   await page.waitForFunction(() => /asynchronous job/.test(document.querySelector("pce-event-timeline")?.shadowRoot.getElementById("progress-detail").textContent ?? ""));
   await sleep(800);
   await page.click("#cancel");
@@ -125,10 +125,38 @@ test("the asynchronous collection can be cancelled", async () => {
   assert.equal(after.length, 0, "no job polling after cancel");
 });
 
+test("counting on the PCE shows the bars filling in and can be cancelled", async () => {
+  await sim.clearFaults();
+  // Each count's two-byte body trickled, so that the counts are still under way when Cancel is clicked.
+  await sim.fault({ kind: "slow_body", chunk_bytes: 1, delay_ms: 250, path: "/pce/api/", times: 100000 });
+  try {
+    await page.goto(`${sim.url}/?range=30d`);
+    await page.waitForFunction(() => {
+      const root = document.querySelector("pce-event-timeline")?.shadowRoot;
+      return root?.getElementById("progress").dataset.phase === "counting" && Number(root.getElementById("chart").dataset.pending) > 0;
+    }, null, { timeout: 30000 });
+    assert.match(await page.textContent("#progress-title"), /Counting events on the PCE/);
+    assert.match(await page.textContent("#progress-detail"), /\d+ of \d+ requests · \d+ of \d+ bars/);
+    await shot(page, "demo-counting");
+    await page.click("#cancel");
+    const b = await banner();
+    assert.equal(b.kind, "aborted");
+    assert.match(b.title, /cancelled/);
+    assert.equal(await page.isHidden("#progress"), true);
+    await sleep(500);
+    await sim.clearRequests();
+    await sleep(2000);
+    const after = (await sim.requests()).filter((r) => String(r.path).startsWith("/pce/"));
+    assert.equal(after.length, 0, "no count after cancel");
+  } finally {
+    await sim.clearFaults();
+  }
+});
+
 test("async_job_failed: the PCE's job failed", async () => {
   await sim.clearFaults();
   await sim.fault({ kind: "job_fail", path: "/pce/api/", message: "The datafile could not be written", times: 5 });
-  await page.goto(`${sim.url}/?range=30d`);
+  await page.goto(`${sim.url}/?range=30d&group=created_by`);
   const b = await banner(60000);
   assert.equal(b.kind, "async_job_failed");
   assert.match(b.title, /asynchronous collection failed/);

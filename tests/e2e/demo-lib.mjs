@@ -35,7 +35,7 @@ async function copyPkg() {
 }
 
 /** Starts pce-sim for the demo: --www (the demo, or another folder of pages), --pkg (a copy), the control API, no rate limit. */
-export async function startDemoSim(extraArgs = [], { www = join(ROOT, "www") } = {}) {
+export async function startDemoSim(extraArgs = [], { www = join(ROOT, "www"), startMs } = {}) {
   const pkg = await copyPkg();
   const args = [
     "--listen", "127.0.0.1:0", "--control", "--org", "1",
@@ -43,19 +43,19 @@ export async function startDemoSim(extraArgs = [], { www = join(ROOT, "www") } =
     "--www", www, "--pkg", pkg, "--rate-limit", "0",
     ...extraArgs,
   ];
-  const { child, url, token } = await spawnSim(args);
+  const { child, url, token } = await spawnSim(args, startMs ? { startMs } : {});
   return new DemoSim(child, url, pkg, token);
 }
 
 /**
- * One demo for a test file: pce-sim (`startDemoSim`'s flags and `www`), Chromium at `viewport`
+ * One demo for a test file: pce-sim (`startDemoSim`'s flags, `www` and `startMs`, how long it may take to start), Chromium at `viewport`
  * and, unless `page` is false, a page; stopped after the tests. Returns `{ sim, browser, page }`,
  * usable once the tests run.
  */
-export function useDemo(extraArgs = [], { www, viewport, page: withPage = true } = {}) {
+export function useDemo(extraArgs = [], { www, viewport, page: withPage = true, startMs } = {}) {
   const live = {};
   before(async () => {
-    live.sim = await startDemoSim(extraArgs, www ? { www } : {});
+    live.sim = await startDemoSim(extraArgs, { ...(www ? { www } : {}), startMs });
     live.browser = await launch(viewport);
     if (withPage) live.page = await openPage(live.browser);
   });

@@ -1,17 +1,20 @@
 // <pce-event-timeline> alone: pages holding only the package's element.js and the tag, served by
 // pce-sim under the demo's Content-Security-Policy. The chart's buckets equal pce-sim's counts,
-// attribute changes and removal cancel requests (counted at pce-sim), pce-select fires on click
-// and Enter, the table lists every non-empty bucket, a palette applies, and markup stays text.
+// attribute changes and removal cancel requests (counted at pce-sim) while counts are under way,
+// pce-select fires on click and Enter, the table lists every non-empty bucket, a palette
+// applies, and markup stays text.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { useDemo, openPage, shot, assertClean, sleep } from "./demo-lib.mjs";
 
 const PAGES = fileURLToPath(new URL("./fixtures/element/", import.meta.url));
-const ASYNC_DELAY_MS = 3000;
+// Each count answered slowly (its two-byte body trickled), so that a plan of counts is still
+// under way when the test changes or removes the element.
+const SLOW = { kind: "slow_body", chunk_bytes: 1, delay_ms: 250, path: "/pce/api/", times: 100000 };
 
-// 20000 events over 30 days: the last 30 days need the asynchronous collection, a week of err does not.
-const { sim, browser } = useDemo(["--events", "20000", "--days", "30", "--seed", "21", "--async-delay-ms", String(ASYNC_DELAY_MS)], { www: PAGES, viewport: { width: 1280, height: 900 }, page: false });
+// 20000 events over 30 days: the last 30 days are counted on the PCE (more than queryTimeline downloads).
+const { sim, browser } = useDemo(["--events", "20000", "--days", "30", "--seed", "21"], { www: PAGES, viewport: { width: 1280, height: 900 }, page: false });
 
 /** A page that counts the element's events in window.__events as they bubble to the document. */
 async function open(path) {
@@ -113,7 +116,7 @@ test("event-type (comma-separated), created-by and pce-fqdn give pce-sim's count
     await loaded(page, n + 1);
     return chart(page);
   };
-  let st = await set({ severity: null, "event-type": "user.sign_in, user.login" });
+  let st = await set({ severity: null, "event-type": "user.sign_in, user.login", view: "chart+list" });
   const both = await sim.countWith({ since: st.since, until: st.until, eventType: ["user.sign_in", "user.login"] });
   assert.equal(st.total, both);
   assert.ok(both > (await sim.countWith({ since: st.since, until: st.until, eventType: "user.login" })), "two types count more than one");
@@ -154,42 +157,60 @@ test("the text alternative lists every non-empty bucket, reachable by keyboard",
   await page.close();
 });
 
-test("changing an attribute redraws and cancels the old requests", async () => {
+/** Waits until the element draws a partial chart of `since` while its counts are under way. */
+async function counting(page, { detached = false } = {}) {
+  await page.waitForFunction((detached) => {
+    const el = detached ? window.__el : document.querySelector("pce-event-timeline");
+    const root = el.shadowRoot;
+    const svg = root.getElementById("chart");
+    return el.loading && root.getElementById("progress").dataset.phase === "counting" && Number(svg.dataset.pending) > 0;
+  }, detached, { timeout: 20000 });
+}
+
+test("a new filter while the counts are under way: partial charts, then nothing more of the old plan", async () => {
   const page = await open("index.html");
   await loaded(page);
-  // The last 30 days of every severity: more than 10000 events, so an asynchronous job.
-  await sim.clearRequests();
-  await page.evaluate(() => {
-    const el = document.querySelector("pce-event-timeline");
-    el.removeAttribute("severity");
-    el.setAttribute("since", "30d");
-  });
-  // The progress text may still be the first load's: wait for the new job's request itself.
-  let jobStarted = false;
-  for (let waited = 0; !jobStarted && waited < 20000; waited += 100) {
-    jobStarted = (await pceRequests()).some((r) => JSON.stringify(r.headers).toLowerCase().includes("respond-async"));
-    if (!jobStarted) await sleep(100);
+  await sim.fault(SLOW);
+  try {
+    await page.evaluate(() => {
+      const el = document.querySelector("pce-event-timeline");
+      el.removeAttribute("severity");
+      el.setAttribute("since", "30d");
+    });
+    await counting(page);
+    const progress = await page.evaluate(() => {
+      const root = document.querySelector("pce-event-timeline").shadowRoot;
+      return { detail: root.getElementById("progress-detail").textContent, meter: root.getElementById("progress-meter").value };
+    });
+    assert.match(progress.detail, /^\d+ of \d+ requests · \d+ of \d+ bars · \d+\.\d s$/);
+    assert.ok(progress.meter > 0 && progress.meter < 1, `the meter: ${progress.meter}`);
+    await shot(page, "element-counting");
+    // A new filter: the old plan is dropped, the new view counted.
+    const before = await loads(page);
+    // Answered at full speed from here: the new view may download its events in one request.
+    await sim.clearFaults();
+    await page.evaluate(() => document.querySelector("pce-event-timeline").setAttribute("status", "failure"));
+    await sleep(300);
+    await sim.clearRequests();
+    await loaded(page, before + 1);
+    const st = await chart(page);
+    assert.equal(Date.parse(st.until) - Date.parse(st.since), 30 * 86400e3);
+    assert.equal(st.total, await sim.countWith({ since: st.since, until: st.until, status: "failure" }));
+    assert.equal(st.timelineTotal, st.total);
+    await sleep(1000);
+    const stray = (await pceRequests()).filter((r) => !/(^|&)status=failure(&|$)/.test(r.query));
+    assert.deepEqual(stray.map((r) => `${r.path}?${r.query}`), [], "requests of the old plan after the change");
+  } finally {
+    await sim.clearFaults();
   }
-  assert.ok(jobStarted, "the element asked for the asynchronous collection");
-  await page.waitForFunction(() => document.querySelector("pce-event-timeline").shadowRoot
-    .getElementById("progress-detail").textContent.includes("asynchronous job"), null, { timeout: 20000 });
-  assert.equal(await page.evaluate(() => document.querySelector("pce-event-timeline").loading), true);
-  // A new filter while the job runs: the job is dropped, the new view drawn.
-  const before = await loads(page);
-  await page.evaluate(() => document.querySelector("pce-event-timeline").setAttribute("severity", "warning"));
-  await loaded(page, before + 1);
+  // A new grouping counts the same window again: its bounds do not move to now.
   const st = await chart(page);
-  assert.equal(Date.parse(st.until) - Date.parse(st.since), 30 * 86400e3);
-  assert.equal(st.total, await sim.countWith({ since: st.since, until: st.until, severity: "warning" }));
-  assert.ok(st.total > 0 && st.total < 10000, `a synchronous page of warnings (${st.total})`);
-  await sim.clearRequests();
-  await sleep(ASYNC_DELAY_MS + 1500);
-  assert.deepEqual((await pceRequests()).map((r) => r.path), [], "the old job is neither polled nor downloaded");
-  // A change that only redraws (group-by) sends nothing.
+  const n = await loads(page);
   await page.evaluate(() => document.querySelector("pce-event-timeline").setAttribute("group-by", "event_type"));
+  await loaded(page, n + 1);
   await page.waitForFunction(() => document.querySelector("pce-event-timeline").shadowRoot.querySelector("#legend .legend-label")?.textContent.includes("."));
-  assert.equal((await chart(page)).total, st.total);
-  assert.deepEqual((await pceRequests()).map((r) => r.path), []);
+  const grouped = await chart(page);
+  assert.deepEqual([grouped.since, grouped.until, grouped.total], [st.since, st.until, st.total]);
   await assertClean(page, assert);
   await page.close();
 });
@@ -228,14 +249,19 @@ test("nothing is fetched until connected; removing the element stops every reque
   await sim.clearRequests();
   await sleep(3000);
   assert.deepEqual((await pceRequests()).map((r) => r.path), [], "requests after removal");
-  // Removed in the middle of an asynchronous job: nothing follows either.
-  await page.evaluate(() => { window.__el.live = false; window.__el.since = "30d"; document.body.append(window.__el); });
-  await page.waitForFunction(() => window.__el.shadowRoot.getElementById("progress-detail").textContent.includes("asynchronous job"), null, { timeout: 20000 });
-  await page.evaluate(() => window.__el.remove());
-  await sleep(300);
-  await sim.clearRequests();
-  await sleep(ASYNC_DELAY_MS + 1500);
-  assert.deepEqual((await pceRequests()).map((r) => r.path), [], "requests after removal during a job");
+  // Removed while its counts are under way: nothing follows either.
+  await sim.fault(SLOW);
+  try {
+    await page.evaluate(() => { window.__el.live = false; window.__el.since = "30d"; document.body.append(window.__el); });
+    await counting(page, { detached: true });
+    await page.evaluate(() => window.__el.remove());
+    await sleep(300);
+    await sim.clearRequests();
+    await sleep(2000);
+    assert.deepEqual((await pceRequests()).map((r) => r.path), [], "requests after removal during the counts");
+  } finally {
+    await sim.clearFaults();
+  }
   await assertClean(page, assert);
   await page.close();
 });
@@ -269,21 +295,26 @@ test("pce-select carries the href of the row clicked or chosen with Enter", asyn
   await page.close();
 });
 
-test("zooming by keyboard redraws from memory and reports the window in pce-range", async () => {
+test("zooming by keyboard counts the bar's window and reports it in pce-range", async () => {
   const page = await open("index.html");
   await loaded(page);
+  const week = await chart(page);
   await sim.clearRequests();
   await page.locator("#chart").focus();
   await page.keyboard.press("End");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => window.__events.some((e) => e.type === "pce-range"));
+  await loaded(page, 2);
   const range = await page.evaluate(() => window.__events.find((e) => e.type === "pce-range"));
   const attrs = await page.evaluate(() => { const el = document.querySelector("pce-event-timeline"); return [el.since, el.until]; });
   assert.deepEqual([range.since, range.until], attrs, "the attributes are reflected");
   const st = await chart(page);
   assert.equal(st.since, range.since);
+  assert.equal(st.until, range.until);
+  assert.ok(st.bucketMs < week.bucketMs, `finer bars: ${st.bucketMs} ms`);
   assert.equal(st.total, await sim.countWith({ since: st.since, until: st.until, severity: "err" }));
-  assert.deepEqual((await pceRequests()).map((r) => r.path), [], "a zoom inside the loaded week needs no request");
+  assert.equal(st.total, week.buckets.at(-1).total, "the bar's events, no more, no less");
+  assert.ok((await pceRequests()).length > 0, "a zoom counts its window");
   await page.keyboard.press("-");
   await page.waitForFunction(() => document.querySelector("pce-event-timeline").since === "7d");
   await page.close();
@@ -432,6 +463,39 @@ test("hostile event data renders as text in the chart, table, list and panel", a
   });
   assert.deepEqual(dom, { xss: undefined, imgs: 0, scripts: 0, svgs: 1, handlers: 0 });
   await shot(page, "element-hostile");
+  await assertClean(page, assert);
+  await page.close();
+});
+
+test("live: an arrival joins the last bar of a counted chart and the top of the list, once", async () => {
+  const page = await open("empty.html");
+  await page.waitForFunction(() => customElements.get("pce-event-timeline") !== undefined);
+  await page.evaluate(() => {
+    const el = document.createElement("pce-event-timeline");
+    Object.assign(el, { src: "/pce", org: "1", since: "30d", live: true, interval: "1s", view: "chart+list" });
+    document.body.append(el);
+  });
+  await loaded(page);
+  const first = await page.evaluate(() => window.__events.find((e) => e.type === "pce-load"));
+  assert.ok(first.total > 10000, `30 days of 20000 events, counted on the PCE (${first.total})`);
+  const href = "/orgs/1/events/33333333-4444-4555-8666-000000000001";
+  await sim.inject({ events: [{
+    href, timestamp: new Date().toISOString(), pce_fqdn: "pce.company.com",
+    created_by: { agent: { href: "/orgs/1/agents/4343", hostname: "live-counted" } },
+    event_type: "agent.tampering", status: "success", severity: "crit",
+    action: { uuid: "a", api_endpoint: null, api_method: null, http_status_code: null, src_ip: "10.9.8.7" },
+    resource_changes: [], notifications: [],
+  }] });
+  await page.waitForFunction((h) => document.querySelector("pce-event-timeline").events[0]?.href === h, href, { timeout: 15000 });
+  await page.waitForFunction(() => (document.querySelector("pce-event-timeline").timeline.buckets.at(-1).counts.crit ?? 0) > 0, null, { timeout: 15000 });
+  await sleep(2500); // two more polls: the arrival stays counted once
+  const st = await chart(page);
+  const last = await page.evaluate(() => document.querySelector("pce-event-timeline").timeline.buckets.at(-1));
+  assert.equal(st.total, await sim.countWith({ since: st.since, until: st.until }), "the chart counts the arrival once");
+  assert.equal(st.timelineTotal, st.total);
+  assert.equal(last.counts.crit, await sim.countWith({ since: last.start, until: st.until, severity: "crit" }));
+  const hrefs = await page.evaluate(() => document.querySelector("pce-event-timeline").events.map((e) => e.href));
+  assert.equal(hrefs.filter((h) => h === href).length, 1, "listed once");
   await assertClean(page, assert);
   await page.close();
 });

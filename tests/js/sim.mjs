@@ -65,12 +65,12 @@ export function lateBound(current, name) {
  * Spawns pce-sim with exactly these flags; resolves with the process, its URL and (with
  * --control) the control token of its ready line, once it is ready.
  */
-export async function spawnSim(args) {
+export async function spawnSim(args, { startMs = 30000 } = {}) {
   const child = spawn(SIM_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => { stderr += d; });
   const line = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`pce-sim did not start: ${stderr}`)); }, 30000);
+    const timer = setTimeout(() => { child.kill("SIGKILL"); reject(new Error(`pce-sim did not start in ${startMs} ms: ${stderr}`)); }, startMs);
     child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`pce-sim exited ${code}: ${stderr}`)); });
     createInterface({ input: child.stdout }).once("line", (l) => { clearTimeout(timer); resolve(l); });
   });

@@ -44,7 +44,9 @@ el.refresh();
 el.addEventListener("pce-load", (e) => {
   const detail: PceLoadDetail = e.detail;
   const buckets: number = detail.timeline?.buckets.length ?? 0;
-  console.log(buckets, detail.total, detail.complete);
+  const source: "counts" | "events" | "download" = detail.source;
+  const requests: number | null = detail.requests;
+  console.log(buckets, detail.total, detail.complete, source, requests);
 });
 el.addEventListener("pce-select", (e) => {
   const href: string | null = e.detail.href;
