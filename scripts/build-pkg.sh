@@ -25,6 +25,14 @@ wasm-opt -Oz --converge --strip-debug --strip-producers \
   "$out/web/illumio_events_bg.wasm" -o "$out/opt.wasm"
 cp "$out/opt.wasm" pkg/node/illumio_events_bg.wasm
 cp "$out/opt.wasm" pkg/web/illumio_events_bg.wasm
+# Modules for require(): each `export` becomes a CommonJS export.
+commonjs() {
+  local names
+  names=$(sed -n 's/^export \(async function\|function\|const\) \([A-Za-z_]*\).*/\2/p' "$1")
+  sed 's/^export \(async function\|function\|const\) /\1 /' "$1" > "$2"
+  for name in $names; do printf 'exports.%s = %s;\n' "$name" "$name" >> "$2"; done
+  ! grep -q '^export \|^import ' "$2"
+}
 # src/js/transport.js comes out as a wasm-bindgen snippet: it ships beside the glue (as CommonJS
 # for Node, like timeline.js) and the glue's import of it points there.
 # The generated .d.ts files are typed `any`; the package's public types are pkg-template/index.d.ts.
@@ -33,22 +41,12 @@ to_transport cjs "$out/node/illumio_events.js" > pkg/node/illumio_events.cjs
 to_transport js "$out/web/illumio_events.js" > pkg/web/illumio_events.js
 ! grep -q snippets pkg/node/illumio_events.cjs pkg/web/illumio_events.js
 cp src/js/transport.js pkg/web/transport.js
-sed 's/^export async function exchange/async function exchange/' src/js/transport.js > pkg/node/transport.cjs
-printf '\nexports.exchange = exchange;\n' >> pkg/node/transport.cjs
-! grep -q '^export ' pkg/node/transport.cjs
+commonjs src/js/transport.js pkg/node/transport.cjs
 cp pkg-template/node.mjs pkg/node/index.mjs
 cp pkg-template/node.cjs pkg/node/index.cjs
 cp pkg-template/web.js pkg/web/index.js
 cp pkg-template/timeline.js pkg/web/timeline.js
 cp pkg-template/query-timeline.js pkg/web/query-timeline.js
-# The same modules for require(): each `export` becomes a CommonJS export.
-commonjs() {
-  local names
-  names=$(sed -n 's/^export \(function\|const\) \([A-Za-z_]*\).*/\2/p' "$1")
-  sed 's/^export \(function\|const\) /\1 /' "$1" > "$2"
-  for name in $names; do printf 'exports.%s = %s;\n' "$name" "$name" >> "$2"; done
-  ! grep -q '^export \|^import ' "$2"
-}
 commonjs pkg-template/timeline.js pkg/node/timeline.cjs
 commonjs pkg-template/query-timeline.js pkg/node/query-timeline.cjs
 # <pce-event-timeline>: the entry at the package root, its parts beside it, and its types.
