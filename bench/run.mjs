@@ -270,6 +270,16 @@ function targets(r) {
   const g = Object.values(r.memory.growth);
   const grows = g[g.length - 1] > g[1];
   add("no wasm memory growth across 1000 queries", !grows, `${kb(g[1])} after 10, ${kb(g[g.length - 1])} after 1000`);
+  // The floor (issue 15): the package within 10% of what a developer would write by hand.
+  const floor = (what, row) => add(`${what} within 1.10x of raw`, row.ratio <= 1.1, `${x(row.ratio)} (${ms(row.subject)} vs ${ms(row.baseline)} ms)`);
+  floor("Node `queryEvents` 1000", r.node.query1000);
+  floor("Node `queryEvents` 10000", r.node.query10000);
+  floor("Node `getEvent`", r.node.getEvent);
+  floor("Node cold start (first `queryEvents`, fresh process)", r.cold);
+  floor("Chromium `queryEvents` 1000", r.chromium.query1000);
+  floor("Chromium `queryEvents` 10000", r.chromium.query10000);
+  const peak = r.memory.peak.subject / r.memory.peak.baseline;
+  add("peak memory holding 10000 events within 1.2x of raw", peak <= 1.2, `${x(peak)} (${(r.memory.peak.subject / 2 ** 20).toFixed(1)} vs ${(r.memory.peak.baseline / 2 ** 20).toFixed(1)} MiB)`);
   const e = r.export;
   timelineTargets(r.timeline, add);
   add("`illumio-events export` of 3 million events under 400 MB", e.events >= 3_000_000 && e.peakRss < 400 * 1e6,
