@@ -221,8 +221,9 @@ export function makeQueryTimeline({ countEvents, queryEvents, eventTimeline, tim
     // `until` is pinned now, so events arriving while the plan runs do not skew it.
     const until = query.until ?? iso(Date.now());
     const window = { ...query, until, signal: stop.signal };
-    // Each call gets a signal of its own, linked to `stop` only while it runs: a signal shared
-    // by hundreds of requests gathers listeners faster than fetch releases them.
+    // Each call gets a signal of its own, linked to `stop` only while it runs: a call of several
+    // event types has up to 6 requests in flight, each listening to its signal, so one signal
+    // shared by `concurrency` calls would pass Node's limit of 10 listeners and warn of a leak.
     const linked = async (call, q) => {
       const own = new AbortController();
       const forward = () => own.abort(stop.signal.reason);
