@@ -12,10 +12,10 @@
 // are eventTimeline's, whose Rust builds the result of the download path.
 // scripts/build-pkg.sh derives the CommonJS copy (node/query-timeline.cjs) from this file.
 
-/** eventTimeline's round bucket sizes (src/timeline.rs BUCKET_STEPS_MS), smallest first. */
 const MINUTE = 60e3;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** eventTimeline's round bucket sizes, smallest first; tests/types_match.rs holds them and the other shared constants to the core's. */
 export const BUCKET_STEPS_MS = [MINUTE, 5 * MINUTE, 10 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 7 * DAY];
 const MAX_DEFAULT_BUCKETS = 120;
 const CENTURY_MS = 100 * 365 * DAY;

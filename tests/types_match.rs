@@ -1,5 +1,6 @@
 //! The hand-written TypeScript types (pkg-template/index.d.ts) name exactly the option keys
-//! the Rust side validates, so the two cannot drift apart.
+//! the Rust side validates, and queryTimeline's JavaScript planner uses the core's constants,
+//! so the two sides cannot drift apart.
 #![cfg(not(target_arch = "wasm32"))]
 
 use illumio_events::config::KNOWN as CONFIG_KEYS;
@@ -104,4 +105,52 @@ fn count_events_takes_the_query_without_its_result_options() {
         .cloned()
         .collect();
     assert_eq!(left, set(QueryFor::Count.keys()));
+}
+
+const QUERY_TIMELINE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/pkg-template/query-timeline.js"
+));
+
+/// The numbers or strings of `const NAME = [...]` (or `= value;`) in query-timeline.js.
+fn js_constant(name: &str) -> Vec<String> {
+    let line = QUERY_TIMELINE
+        .lines()
+        .find(|l| l.contains(&format!("const {name} = ")))
+        .unwrap_or_else(|| panic!("query-timeline.js has no const {name}"));
+    let value = line.split_once(" = ").unwrap().1;
+    value
+        .trim_end_matches(';')
+        .trim_matches(['[', ']'])
+        .split(',')
+        .map(|item| item.trim().trim_matches('"').to_string())
+        .collect()
+}
+
+/// queryTimeline's planner is JavaScript (for the wasm's size), so the rules it shares with
+/// eventTimeline and the query are held here to the core's.
+#[test]
+fn query_timeline_uses_the_cores_bucket_sizes_and_severities() {
+    use illumio_events::query::SEVERITIES;
+    use illumio_events::timeline::{BUCKET_STEPS_MS, MAX_DEFAULT_BUCKETS};
+    let (minute, hour, day) = (60_000, 3_600_000, 86_400_000);
+    let steps: Vec<i64> = js_constant("BUCKET_STEPS_MS")
+        .iter()
+        .map(|step| {
+            let (factor, unit) = step.split_once(" * ").unwrap_or(("1", step));
+            let unit = match unit {
+                "MINUTE" => minute,
+                "HOUR" => hour,
+                "DAY" => day,
+                other => panic!("unknown unit {other}"),
+            };
+            factor.parse::<i64>().unwrap() * unit
+        })
+        .collect();
+    assert_eq!(steps, BUCKET_STEPS_MS);
+    assert_eq!(
+        js_constant("MAX_DEFAULT_BUCKETS"),
+        [MAX_DEFAULT_BUCKETS.to_string()]
+    );
+    assert_eq!(js_constant("SEVERITIES"), SEVERITIES);
 }
