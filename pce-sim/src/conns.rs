@@ -122,6 +122,25 @@ impl Io {
             .last_active
             .store(self.conns.now_ms(), Ordering::Relaxed);
     }
+
+    /// One write, plain or vectored, once the socket is ready; it counts as activity.
+    fn write_with(
+        &self,
+        cx: &mut Context<'_>,
+        write: impl Fn(&TcpStream) -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            ready!(self.socket.poll_write_ready(cx))?;
+            match write(&self.socket) {
+                Ok(n) => {
+                    self.active();
+                    return Poll::Ready(Ok(n));
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+                Err(e) => return Poll::Ready(Err(e)),
+            }
+        }
+    }
 }
 
 impl tokio::io::AsyncRead for Io {
@@ -153,17 +172,7 @@ impl tokio::io::AsyncWrite for Io {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        loop {
-            ready!(self.socket.poll_write_ready(cx))?;
-            match self.socket.try_write(buf) {
-                Ok(n) => {
-                    self.active();
-                    return Poll::Ready(Ok(n));
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                Err(e) => return Poll::Ready(Err(e)),
-            }
-        }
+        self.write_with(cx, |socket| socket.try_write(buf))
     }
 
     fn poll_write_vectored(
@@ -171,17 +180,7 @@ impl tokio::io::AsyncWrite for Io {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        loop {
-            ready!(self.socket.poll_write_ready(cx))?;
-            match self.socket.try_write_vectored(bufs) {
-                Ok(n) => {
-                    self.active();
-                    return Poll::Ready(Ok(n));
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
-                Err(e) => return Poll::Ready(Err(e)),
-            }
-        }
+        self.write_with(cx, |socket| socket.try_write_vectored(bufs))
     }
 
     /// Vectored: hyper then writes a head and a large body in one call, without copying.
