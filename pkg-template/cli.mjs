@@ -432,8 +432,8 @@ const BAR_MARKS = ["█", "▓", "▒", "░", "#", "=", "+", "-", ":", "."];
  * and stay within queryTimeline's 200 (under a minute of the PCE's rate limit). A CSV has room
  * for more columns than a chart: up to 50 event types get one of their own.
  */
-async function countedTimeline(config, query, { since, until, groupBy, bucketMs }, signal) {
-  const t = await queryTimeline(config, { ...query, since, until, signal },
+async function countedTimeline(config, query, { lo, hi, groupBy, bucketMs }, signal) {
+  const t = await queryTimeline(config, { ...query, since: iso(lo), until: iso(hi), signal },
     { groupBy, bucketMs, ...(groupBy === "event_type" ? { maxGroups: 50 } : {}) });
   const used = t.groups.filter((g) => t.buckets.some((b) => b.counts[g] > 0));
   return {
@@ -445,16 +445,15 @@ async function countedTimeline(config, query, { since, until, groupBy, bucketMs 
   };
 }
 
-/** A timeline of downloaded events, for created_by, which a PCE cannot count: read in slices, so memory stays bounded. */
-async function downloadedTimeline(config, query, options, signal) {
-  const plan = eventTimeline([], options);
-  options = { ...options, bucketMs: plan.bucketMs };
+/** A timeline by creator, which a PCE cannot count: the events read in slices, so memory stays bounded. */
+async function creatorTimeline(config, query, { lo, hi, bucketMs }, signal) {
+  const plan = eventTimeline([], { start: iso(lo), end: iso(hi), groupBy: "created_by", bucketMs });
+  const options = { start: iso(lo), end: iso(hi), groupBy: "created_by", bucketMs: plan.bucketMs };
   const totals = plan.buckets.map(() => 0);
   const counts = plan.buckets.map(() => new Map());
   let skipped = 0;
   const seen = new Set();
   const progress = new Progress();
-  const [lo, hi] = [Date.parse(options.start), Date.parse(options.end)];
   for await (const events of slices(config, query, lo, hi, true, progress, signal)) {
     const part = eventTimeline(events, options);
     part.buckets.forEach((b, i) => {
@@ -468,9 +467,9 @@ async function downloadedTimeline(config, query, options, signal) {
     progress.update({ written: progress.written + events.length });
   }
   progress.done();
-  // The groups in the package's own order: severities by urgency, other values alphabetically.
-  const groups = eventTimeline([...seen].map((g) => ({ timestamp: options.start,
-    [options.groupBy]: options.groupBy === "created_by" ? { [g]: {} } : g })), options).groups.filter((g) => seen.has(g));
+  // The groups in the package's own order (alphabetically), from one event of each creator kind.
+  const groups = eventTimeline([...seen].map((g) => ({ timestamp: options.start, created_by: { [g]: {} } })), options)
+    .groups.filter((g) => seen.has(g));
   return { plan, totals, counts, groups, skipped };
 }
 
@@ -482,8 +481,8 @@ async function runTimeline(values, config, signal) {
   if (lo > hi) throw new UsageError(`--since ${iso(lo)} is later than --until ${iso(hi)}`);
   const bucketMs = values.bucket === undefined ? undefined : duration(values.bucket, "bucket");
   const { plan, totals, counts, groups, skipped } = groupBy === "created_by"
-    ? await downloadedTimeline(config, query, { start: iso(lo), end: iso(hi), groupBy, bucketMs }, signal)
-    : await countedTimeline(config, query, { since: iso(lo), until: iso(hi), groupBy, bucketMs }, signal);
+    ? await creatorTimeline(config, query, { lo, hi, bucketMs }, signal)
+    : await countedTimeline(config, query, { lo, hi, groupBy, bucketMs }, signal);
   const out = values.out === undefined ? null : output(values.out);
   const stream = out?.stream ?? process.stdout;
   try {
