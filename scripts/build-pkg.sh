@@ -49,6 +49,8 @@ cp pkg-template/timeline.js pkg/web/timeline.js
 cp pkg-template/query-timeline.js pkg/web/query-timeline.js
 commonjs pkg-template/timeline.js pkg/node/timeline.cjs
 commonjs pkg-template/query-timeline.js pkg/node/query-timeline.cjs
+cp pkg-template/get-event.js pkg/web/get-event.js
+commonjs pkg-template/get-event.js pkg/node/get-event.cjs
 # <pce-event-timeline>: the entry at the package root, its parts beside it, and its types.
 cp pkg-template/element.js pkg/element.js
 mkdir -p pkg/element

@@ -94,7 +94,12 @@ fn parse_checked(text: &JsValue, expect: Expect<'_>) -> Option<Array> {
 }
 
 fn fields() -> [JsValue; 3] {
-    ["href", "timestamp", "event_type"].map(JsValue::from_str)
+    FIELDS.with(Clone::clone)
+}
+
+thread_local! {
+    /// The names of the fields every event must have, made into JavaScript strings once.
+    static FIELDS: [JsValue; 3] = ["href", "timestamp", "event_type"].map(JsValue::from_str);
 }
 
 /// The contract of one event, on the object: as `event::check_event` reads it from the bytes.
@@ -105,15 +110,13 @@ fn is_event(event: &JsValue, fields: &[JsValue; 3], expect: Expect<'_>) -> bool 
         && matches_filters(event, expect)
 }
 
-/// Materialises a single-event body as `events_array` does a collection, the serde_json
-/// check (`check_event`) only for a body the quick one refuses, to name its fault: a
-/// small call spent more on copying the body into wasm and running that check than on fetch.
-pub fn event_object(url: &str, body: Uint8Array) -> Result<JsValue> {
-    if let Some(event) = decode(&body)
-        .and_then(|text| parse_js(&text).ok())
-        .filter(|event| is_event(event, &fields(), Expect::default()))
-    {
-        return Ok(event);
+/// A single-event body as an event: `parsed`, what the caller's `JSON.parse` made of it
+/// (`undefined` if it threw), if it passes the contract check; otherwise the serde_json check
+/// (`check_event`) of the bytes names the fault. A small call spent more on copying the body
+/// into wasm and running that check than on fetch.
+pub fn event_object(url: &str, body: Uint8Array, parsed: JsValue) -> Result<JsValue> {
+    if is_event(&parsed, &fields(), Expect::default()) {
+        return Ok(parsed);
     }
     let bytes = body.to_vec();
     let text = utf8(url, &bytes)?;

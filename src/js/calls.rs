@@ -5,7 +5,7 @@ use crate::async_job::{AsyncCollection, Next};
 use crate::collection::{collection_size, grow_collection, parse_total_count};
 use crate::config::Config;
 use crate::error::{PceError, Result};
-use crate::js::body::{event_object, events_array, events_from, owned, OwnedKey};
+use crate::js::body::{events_array, events_from, owned, OwnedKey};
 use crate::js::send::{async_timeout, pause, retry_after, send, Deadline, Hooks};
 use crate::merge::{merge_newest_first, PageRequest, TypeMerge};
 use crate::query::{Bound, EventQuery, MAX_SYNC_RESULTS};
@@ -251,13 +251,6 @@ pub async fn first_timestamp(
         .filter_map(|(_, keys)| keys.into_iter().next().map(|(_, ts)| ts))
         .max_by_key(|ts| parse_rfc3339(ts)))
 }
-/// `getEvent`: one GET of an event's path.
-pub async fn get_event(config: &Config, path: &str, hooks: &Hooks) -> Result<JsValue> {
-    let url = config.url(path);
-    let reply = send(config, &url, false, hooks, None).await?;
-    event_object(&url, reply.body)
-}
-
 fn events_url(config: &Config, query: &EventQuery, max_results: u32) -> String {
     format!(
         "{}?{}",

@@ -1,11 +1,9 @@
-//! The exported functions: what `queryEvents`, `countEvents`, `getEvent`, `watchEvents`,
-//! `eventTimeline` and `isPceError` do once their arguments are read.
+//! The exported functions: what `queryEvents`, `countEvents`, `watchEvents`, `eventTimeline`
+//! and `isPceError` do once their arguments are read (`getEvent`: get_event.rs).
 
-use crate::arguments::Value;
 use crate::config::Config;
 use crate::error::{PceError, Result};
-use crate::href::event_path;
-use crate::js::args::{classify, hooks_of, option_object, prepare, read_options};
+use crate::js::args::{classify, option_object, prepare, read_options};
 use crate::js::calls;
 use crate::js::convert::{timeline_columns, to_js};
 use crate::js::watch_iterator::{self, WatchSetup};
@@ -38,36 +36,6 @@ pub async fn count_events(
     calls::count_events(&config, &query, &hooks)
         .await
         .map(JsValue::from)
-        .map_err(to_js)
-}
-
-/// Fetches one event by its href or bare id.
-#[wasm_bindgen(js_name = getEvent, skip_typescript)]
-pub async fn get_event(
-    config: JsValue,
-    href_or_id: JsValue,
-    options: JsValue,
-) -> std::result::Result<JsValue, JsValue> {
-    let prepared = (|| {
-        let config = Config::parse(&read_options(&config, "config", false)?)?;
-        let href_or_id = href_or_id.as_string().ok_or_else(|| {
-            PceError::invalid_argument(
-                "hrefOrId",
-                &format!(
-                    "expected a string, got {}",
-                    classify(&href_or_id).describe()
-                ),
-            )
-        })?;
-        let path = event_path(&href_or_id, config.org_id)?;
-        let options_list = read_options(&options, "options", true)?;
-        crate::arguments::check_keys(&options_list, &["signal"], "getEvent")?
-            .expect("signal", Value::Signal)?;
-        Ok((config, path, hooks_of(&options)))
-    })();
-    let (config, path, hooks) = prepared.map_err(to_js)?;
-    calls::get_event(&config, &path, &hooks)
-        .await
         .map_err(to_js)
 }
 

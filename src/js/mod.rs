@@ -8,6 +8,7 @@ mod body;
 mod calls;
 mod convert;
 pub mod exports;
+pub mod get_event;
 mod send;
 mod transport;
 mod watch_iterator;

@@ -39,26 +39,32 @@ async fn take_turn(config: &Config, hooks: &Hooks, url: &str) -> Result<()> {
         }
         left.set_index(0, n - 1);
     }
-    if config.requests_per_minute == 0 {
-        return Ok(());
-    }
     loop {
-        let wait = WINDOWS.with(|windows| {
-            let mut windows = windows.borrow_mut();
-            let at = match windows.iter().position(|(k, _)| *k == config.budget_key) {
-                Some(at) => at,
-                None => {
-                    windows.push((config.budget_key.clone(), RateWindow::default()));
-                    windows.len() - 1
-                }
-            };
-            windows[at].1.take(Date::now(), config.requests_per_minute)
-        });
+        let wait = turn_wait(&config.budget_key, config.requests_per_minute);
         if wait <= 0.0 {
             return Ok(());
         }
         pause(wait, hooks, url).await?;
     }
+}
+
+/// How long one more request must wait to keep the PCE named by `budget_key` under
+/// `per_minute` (0: no limit); when it need not, the request is counted and this is 0.
+pub fn turn_wait(budget_key: &str, per_minute: u32) -> f64 {
+    if per_minute == 0 {
+        return 0.0;
+    }
+    WINDOWS.with(|windows| {
+        let mut windows = windows.borrow_mut();
+        let at = match windows.iter().position(|(k, _)| k == budget_key) {
+            Some(at) => at,
+            None => {
+                windows.push((budget_key.to_string(), RateWindow::default()));
+                windows.len() - 1
+            }
+        };
+        windows[at].1.take(Date::now(), per_minute)
+    })
 }
 
 /// The overall limit of an asynchronous collection, as seen by each request.
@@ -94,6 +100,83 @@ pub async fn pause(ms: f64, hooks: &Hooks, url: &str) -> Result<()> {
         .map_err(|_| PceError::aborted(Some(url)))
 }
 
+/// The limits one request is sent under, to judge what came of it.
+pub struct Limits {
+    /// `maxRetries`.
+    pub max_retries: u32,
+    /// `timeoutMs`, the limit of one request.
+    pub timeout_ms: f64,
+    /// The overall limit of an asynchronous collection, if the request is part of one.
+    pub deadline: Option<Deadline>,
+}
+
+impl Limits {
+    /// A config's limits, within `deadline`.
+    pub fn of(config: &Config, deadline: Option<Deadline>) -> Limits {
+        Limits {
+            max_retries: config.max_retries,
+            timeout_ms: config.timeout_ms,
+            deadline,
+        }
+    }
+}
+
+/// What follows one attempt.
+pub enum Verdict {
+    /// A 2xx reply.
+    Done(Reply),
+    /// A transient failure: try again after this many ms.
+    Retry(f64),
+    /// The error the call fails with.
+    Fail(PceError),
+}
+
+/// Judges attempt number `attempt` (from 0), sent with `sent_timeout_ms`: a 2xx reply is
+/// done; 429, 502, 503, 504 and network errors are retried while `maxRetries` and the
+/// deadline allow, after `Retry-After` or a jittered backoff; anything else is the error.
+pub fn judge(
+    url: &str,
+    outcome: std::result::Result<Reply, Failure>,
+    attempt: u32,
+    limits: &Limits,
+    sent_timeout_ms: f64,
+) -> Verdict {
+    let (error, wait_secs) = match outcome {
+        Ok(reply) if (200..300).contains(&reply.status) => return Verdict::Done(reply),
+        Ok(reply) => {
+            let wait = retry_after(&reply);
+            let error = PceError::http(url, reply.status, &reply.bytes(), wait);
+            if !is_retryable_status(reply.status) {
+                return Verdict::Fail(error);
+            }
+            (error, wait)
+        }
+        Err(Failure::Network(cause)) => (PceError::network(url, &cause), None),
+        Err(Failure::Aborted) => return Verdict::Fail(PceError::aborted(Some(url))),
+        Err(Failure::Timeout) => {
+            return Verdict::Fail(match limits.deadline {
+                Some(d) if sent_timeout_ms < limits.timeout_ms => PceError::timeout(
+                    url,
+                    "The asynchronous collection",
+                    "asyncTimeoutMs",
+                    d.limit_ms,
+                ),
+                _ => PceError::timeout(url, "The request", "timeoutMs", limits.timeout_ms),
+            })
+        }
+    };
+    match retry_delay_ms(attempt, limits.max_retries, wait_secs, Math::random()) {
+        Some(delay)
+            if !limits
+                .deadline
+                .is_some_and(|d| Date::now() + delay >= d.at_ms) =>
+        {
+            Verdict::Retry(delay)
+        }
+        _ => Verdict::Fail(error),
+    }
+}
+
 /// One GET with retries of 429, 502, 503, 504 and network errors; a 2xx reply or an error.
 pub async fn send(
     config: &Config,
@@ -102,6 +185,7 @@ pub async fn send(
     hooks: &Hooks,
     deadline: Option<Deadline>,
 ) -> Result<Reply> {
+    let limits = Limits::of(config, deadline);
     let mut attempt = 0;
     loop {
         let remaining = deadline.map(|d| d.at_ms - Date::now());
@@ -117,38 +201,17 @@ pub async fn send(
             timeout_ms,
             signal: hooks.signal.as_ref(),
         };
-        let (error, wait_secs) = match transport::get(&request).await {
-            Ok(reply) if (200..300).contains(&reply.status) => return Ok(reply),
-            Ok(reply) => {
-                let wait = retry_after(&reply);
-                let error = PceError::http(url, reply.status, &reply.bytes(), wait);
-                if !is_retryable_status(reply.status) {
-                    return Err(error);
-                }
-                (error, wait)
-            }
-            Err(Failure::Network(cause)) => (PceError::network(url, &cause), None),
-            Err(Failure::Aborted) => return Err(PceError::aborted(Some(url))),
-            Err(Failure::Timeout) => {
-                return Err(match deadline {
-                    Some(d) if timeout_ms < config.timeout_ms => PceError::timeout(
-                        url,
-                        "The asynchronous collection",
-                        "asyncTimeoutMs",
-                        d.limit_ms,
-                    ),
-                    _ => PceError::timeout(url, "The request", "timeoutMs", config.timeout_ms),
-                })
-            }
-        };
-        let Some(delay) = retry_delay_ms(attempt, config.max_retries, wait_secs, Math::random())
-        else {
-            return Err(error);
-        };
-        if deadline.is_some_and(|d| Date::now() + delay >= d.at_ms) {
-            return Err(error);
+        match judge(
+            url,
+            transport::get(&request).await,
+            attempt,
+            &limits,
+            timeout_ms,
+        ) {
+            Verdict::Done(reply) => return Ok(reply),
+            Verdict::Fail(error) => return Err(error),
+            Verdict::Retry(delay) => pause(delay, hooks, url).await?,
         }
-        pause(delay, hooks, url).await?;
         attempt += 1;
     }
 }

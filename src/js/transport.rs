@@ -60,8 +60,8 @@ pub struct Reply {
     pub status: u16,
     /// The body's bytes, still in JavaScript: only what Rust must read is copied into wasm.
     pub body: Uint8Array,
-    /// The headers, read only when a call needs one: most never do.
-    headers: Headers,
+    /// What `exchange` resolved with: its headers are read only when a call needs one.
+    answer: Answer,
 }
 
 impl Reply {
@@ -72,7 +72,7 @@ impl Reply {
 
     /// A header's value, unparsed.
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).ok().flatten()
+        self.answer.headers().get(name).ok().flatten()
     }
 }
 
@@ -96,10 +96,15 @@ pub async fn get(request: &Get<'_>) -> Result<Reply, Failure> {
         request.signal,
     );
     // `exchange` never rejects: it resolves with its failures.
-    let answer: Answer = JsFuture::from(promise)
+    let answer = JsFuture::from(promise)
         .await
-        .map_err(|_| Failure::Network("fetch failed".to_string()))?
-        .unchecked_into();
+        .map_err(|_| Failure::Network("fetch failed".to_string()))?;
+    reply_of(answer)
+}
+
+/// What `exchange` resolved with, as a reply or a failure.
+pub fn reply_of(answer: JsValue) -> Result<Reply, Failure> {
+    let answer: Answer = answer.unchecked_into();
     match answer.status() {
         0 => Err(match answer.failure().as_str() {
             "aborted" => Failure::Aborted,
@@ -108,8 +113,8 @@ pub async fn get(request: &Get<'_>) -> Result<Reply, Failure> {
         }),
         status => Ok(Reply {
             status,
-            headers: answer.headers(),
             body: answer.body(),
+            answer,
         }),
     }
 }

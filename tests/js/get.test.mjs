@@ -82,6 +82,37 @@ describe("getEvent fetches one event", { timeout: 60000 }, () => {
   });
 });
 
+describe("getEvent reads its config as it is at each call", { timeout: 60000 }, () => {
+  it("a config changed between calls is checked and sent anew", async () => {
+    const config = sim.config();
+    assert.deepStrictEqual(await getEvent(config, sample.href), sample);
+    config.apiSecret = "not-the-secret";
+    assertPceError(await rejection(() => getEvent(config, sample.href)), { kind: "http", status: 401 });
+    config.apiSecret = sim.config().apiSecret;
+    assert.deepStrictEqual(await getEvent(config, sample.href), sample);
+    config.timeoutMs = -1;
+    assertInvalidArgument(await rejection(() => getEvent(config, sample.href)), "timeoutMs");
+    delete config.timeoutMs;
+    config.orgId = 8;
+    assertPceError(await rejection(() => getEvent(config, sample.href.split("/").pop())), { kind: "http", status: 403 });
+  });
+
+  it("takes its turn in the PCE's requestsPerMinute, shared with the other calls", async () => {
+    const config = sim.config({ requestsPerMinute: 3 });
+    await sim.clearRequests();
+    await queryEvents(config, { maxResults: 1 });
+    await getEvent(config, sample.href);
+    await getEvent({ ...config }, sample.href);
+    const stop = new AbortController();
+    const waiting = rejection(() => getEvent(config, sample.href, { signal: stop.signal }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal((await sent(sim)).length, 3, "the fourth request waits for its turn");
+    stop.abort();
+    assertPceError(await waiting, { kind: "aborted" });
+    assert.equal((await sent(sim)).length, 3);
+  });
+});
+
 describe("getEvent refuses anything else: invalid_argument, nothing sent", { timeout: 60000 }, () => {
   const refused = [
     ["empty", ""],
