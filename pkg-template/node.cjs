@@ -2,8 +2,6 @@
 // `import` and `require` in one process share the same WebAssembly memory.
 const wasm = require("./illumio_events.cjs");
 const { makeEventTimeline, timelineOf } = require("./timeline.cjs");
-const { makeQueryTimeline } = require("./query-timeline.cjs");
-const { toEcs } = require("./ecs.cjs");
 const { exchange } = require("./transport.cjs");
 const { makeGetEvent } = require("./get-event.cjs");
 
@@ -12,6 +10,14 @@ exports.countEvents = wasm.countEvents;
 exports.getEvent = makeGetEvent(wasm, exchange);
 exports.watchEvents = wasm.watchEvents;
 exports.eventTimeline = makeEventTimeline(wasm);
-exports.queryTimeline = makeQueryTimeline({ ...wasm, eventTimeline: exports.eventTimeline, timelineOf });
 exports.isPceError = wasm.isPceError;
-exports.toEcs = toEcs;
+
+// Loaded at their first call: each module loaded at import adds to every process's cold start.
+let planned;
+exports.queryTimeline = function queryTimeline(config, query, options) {
+  planned ??= require("./query-timeline.cjs").makeQueryTimeline({ ...wasm, eventTimeline: exports.eventTimeline, timelineOf });
+  return planned(config, query, options);
+};
+exports.toEcs = function toEcs(event) {
+  return require("./ecs.cjs").toEcs(event);
+};
