@@ -35,10 +35,10 @@ export function makeGetEvent(wasm, exchange) {
   }
 
   return async function getEvent(config, hrefOrId, options) {
-    const { apiRoot, orgId, authorization, timeoutMs, maxRetries, budgetKey, requestsPerMinute } = settings(config);
-    const url = wasm.getEventUrl(apiRoot, orgId, hrefOrId, options);
+    const { apiRoot, orgId, authorization, timeoutMs, maxRetries, budget, requestsPerMinute } = settings(config);
+    const url = apiRoot + wasm.getEventPath(orgId, hrefOrId, options);
     const signal = options?.signal;
-    const turn = () => (requestsPerMinute === 0 ? 0 : wasm.requestTurn(budgetKey, requestsPerMinute));
+    const turn = () => (requestsPerMinute === 0 ? 0 : wasm.requestTurn(budget, requestsPerMinute));
     for (let attempt = 0; ; attempt++) {
       for (let wait = turn(); wait > 0; wait = turn()) {
         // The aborted answer makes getEventReply throw the call's `aborted` error.

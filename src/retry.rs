@@ -12,6 +12,11 @@ const BASE_DELAY_MS: f64 = 300.0;
 /// The cap of the exponential backoff.
 const MAX_DELAY_MS: f64 = 20_000.0;
 
+/// Whether an HTTP status is a success: the reply is the answer.
+pub fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
 /// Whether an HTTP status is worth retrying: the rate limit and the gateway
 /// failures that say nothing reached the PCE or the PCE was briefly away.
 pub fn is_retryable_status(status: u16) -> bool {
@@ -71,8 +76,11 @@ pub struct RateWindow {
 
 impl RateWindow {
     /// How long to wait at `now_ms` before one more request keeps at most `limit` in any
-    /// 60 s; when it is 0 the request is counted as sent.
+    /// 60 s (a `limit` of 0 is no limit); when it is 0 the request is counted as sent.
     pub fn take(&mut self, now_ms: f64, limit: u32) -> f64 {
+        if limit == 0 {
+            return 0.0;
+        }
         self.sent_ms.retain(|t| *t > now_ms - 60_000.0);
         let limit = limit as usize;
         if self.sent_ms.len() < limit {
@@ -101,6 +109,25 @@ mod tests {
         assert_eq!(window.take(60_000.5, 3), 0.0);
         assert_eq!(window.take(60_001.0, 3), 999.0, "until the second leaves");
         assert_eq!(window.take(61_000.0, 3), 0.0);
+    }
+
+    #[test]
+    fn a_limit_of_0_is_no_limit() {
+        let mut window = RateWindow::default();
+        for _ in 0..3 {
+            assert_eq!(window.take(1_000.0, 0), 0.0);
+        }
+        assert_eq!(window.take(1_000.0, 1), 0.0);
+    }
+
+    #[test]
+    fn only_2xx_is_a_success() {
+        for status in [200, 202, 204, 299] {
+            assert!(is_success(status), "{status}");
+        }
+        for status in [100, 199, 300, 304, 404, 429] {
+            assert!(!is_success(status), "{status}");
+        }
     }
 
     #[test]

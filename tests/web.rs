@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use illumio_events::js::exports::{count_events, is_pce_error, query_events};
-use illumio_events::js::get_event::{get_event_reply, get_event_settings, get_event_url};
+use illumio_events::js::get_event::{get_event_path, get_event_reply, get_event_settings};
 use js_sys::{Array, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -32,7 +32,7 @@ async fn get_event(
 ) -> Result<JsValue, JsValue> {
     let settings = get_event_settings(&config)?;
     let org_id = get(&settings, "orgId").as_f64().unwrap_or_default();
-    let url = get_event_url(&string(&settings, "apiRoot"), org_id, &href_or_id, &options)?;
+    let url = string(&settings, "apiRoot") + &get_event_path(org_id, &href_or_id, &options)?;
     let authorization = get(&settings, "authorization").as_string();
     let answer = JsFuture::from(exchange(
         &url,
@@ -42,7 +42,7 @@ async fn get_event(
         JsValue::UNDEFINED,
     ))
     .await?;
-    get_event_reply(&url, answer, 0, 0, 30000.0, JsValue::UNDEFINED)
+    get_event_reply(&url.into(), answer, 0, 0, 30000.0, JsValue::UNDEFINED)
 }
 
 /// The credentials scripts/wasm-tests.sh gives the simulator.

@@ -102,6 +102,11 @@ thread_local! {
     static FIELDS: [JsValue; 3] = ["href", "timestamp", "event_type"].map(JsValue::from_str);
 }
 
+/// Whether a single event `JSON.parse` made keeps the contract.
+pub fn is_event_object(event: &JsValue) -> bool {
+    is_event(event, &fields(), Expect::default())
+}
+
 /// The contract of one event, on the object: as `event::check_event` reads it from the bytes.
 fn is_event(event: &JsValue, fields: &[JsValue; 3], expect: Expect<'_>) -> bool {
     event.is_object()
@@ -115,7 +120,7 @@ fn is_event(event: &JsValue, fields: &[JsValue; 3], expect: Expect<'_>) -> bool 
 /// (`check_event`) of the bytes names the fault. A small call spent more on copying the body
 /// into wasm and running that check than on fetch.
 pub fn event_object(url: &str, body: Uint8Array, parsed: JsValue) -> Result<JsValue> {
-    if is_event(&parsed, &fields(), Expect::default()) {
+    if is_event_object(&parsed) {
         return Ok(parsed);
     }
     let bytes = body.to_vec();

@@ -4,7 +4,9 @@
 use crate::config::Config;
 use crate::error::{PceError, Result};
 use crate::js::transport::{self, Failure, Get, Reply};
-use crate::retry::{is_retryable_status, parse_retry_after, retry_delay_ms, RateWindow};
+use crate::retry::{
+    is_retryable_status, is_success, parse_retry_after, retry_delay_ms, RateWindow,
+};
 use js_sys::{Date, Function, Int32Array, Math};
 use std::cell::RefCell;
 use web_sys::AbortSignal;
@@ -54,16 +56,31 @@ pub fn turn_wait(budget_key: &str, per_minute: u32) -> f64 {
     if per_minute == 0 {
         return 0.0;
     }
+    turn_wait_at(budget_index(budget_key), per_minute)
+}
+
+/// The number of the request budget named by `budget_key`, made at its first use: numbers
+/// stay valid for the life of the module.
+pub fn budget_index(budget_key: &str) -> usize {
     WINDOWS.with(|windows| {
         let mut windows = windows.borrow_mut();
-        let at = match windows.iter().position(|(k, _)| k == budget_key) {
-            Some(at) => at,
-            None => {
+        windows
+            .iter()
+            .position(|(k, _)| k == budget_key)
+            .unwrap_or_else(|| {
                 windows.push((budget_key.to_string(), RateWindow::default()));
                 windows.len() - 1
-            }
-        };
-        windows[at].1.take(Date::now(), per_minute)
+            })
+    })
+}
+
+/// `turn_wait` of the request budget numbered `index` by `budget_index`.
+pub fn turn_wait_at(index: usize, per_minute: u32) -> f64 {
+    WINDOWS.with(|windows| {
+        windows
+            .borrow_mut()
+            .get_mut(index)
+            .map_or(0.0, |(_, window)| window.take(Date::now(), per_minute))
     })
 }
 
@@ -142,7 +159,7 @@ pub fn judge(
     sent_timeout_ms: f64,
 ) -> Verdict {
     let (error, wait_secs) = match outcome {
-        Ok(reply) if (200..300).contains(&reply.status) => return Verdict::Done(reply),
+        Ok(reply) if is_success(reply.status) => return Verdict::Done(reply),
         Ok(reply) => {
             let wait = retry_after(&reply);
             let error = PceError::http(url, reply.status, &reply.bytes(), wait);
