@@ -33,15 +33,19 @@ commonjs() {
   for name in $names; do printf 'exports.%s = %s;\n' "$name" "$name" >> "$2"; done
   ! grep -q '^export \|^import ' "$2"
 }
-# src/js/transport.js comes out as a wasm-bindgen snippet: it ships beside the glue (as CommonJS
-# for Node, like timeline.js) and the glue's import of it points there.
+# src/js/transport.js and src/js/body.js come out as wasm-bindgen snippets: they ship beside
+# the glue (as CommonJS for Node, like timeline.js) and the glue's imports of them point there.
 # The generated .d.ts files are typed `any`; the package's public types are pkg-template/index.d.ts.
-to_transport() { sed -e '/@ts-self-types/d' -e "s#\./snippets/[^\`'\"]*/transport\.js#./transport.$1#" "$2"; }
-to_transport cjs "$out/node/illumio_events.js" > pkg/node/illumio_events.cjs
-to_transport js "$out/web/illumio_events.js" > pkg/web/illumio_events.js
-! grep -q snippets pkg/node/illumio_events.cjs pkg/web/illumio_events.js
-cp src/js/transport.js pkg/web/transport.js
-commonjs src/js/transport.js pkg/node/transport.cjs
+snippets="transport body"
+# Only the imports change: the wasm names its import modules by the original paths.
+to_local() { sed -e '/@ts-self-types/d' -e "/require(\|^import /s#\./snippets/[^\`'\"]*/\(transport\|body\)\.js#./\1.$1#" "$2"; }
+to_local cjs "$out/node/illumio_events.js" > pkg/node/illumio_events.cjs
+to_local js "$out/web/illumio_events.js" > pkg/web/illumio_events.js
+! grep "require(\|^import " pkg/node/illumio_events.cjs pkg/web/illumio_events.js | grep -q snippets
+for snippet in $snippets; do
+  cp "src/js/$snippet.js" "pkg/web/$snippet.js"
+  commonjs "src/js/$snippet.js" "pkg/node/$snippet.cjs"
+done
 cp pkg-template/node.mjs pkg/node/index.mjs
 cp pkg-template/node.cjs pkg/node/index.cjs
 cp pkg-template/web.js pkg/web/index.js
