@@ -60,8 +60,8 @@ pub struct Reply {
     pub status: u16,
     /// The body's bytes, still in JavaScript: only what Rust must read is copied into wasm.
     pub body: Uint8Array,
-    /// What `exchange` resolved with: its headers are read only when a call needs one.
-    answer: Answer,
+    /// The headers, read from JavaScript only when a call needs one: most never do.
+    headers: Headers,
 }
 
 impl Reply {
@@ -72,7 +72,7 @@ impl Reply {
 
     /// A header's value, unparsed.
     pub fn header(&self, name: &str) -> Option<String> {
-        self.answer.headers().get(name).ok().flatten()
+        self.headers.get(name).ok().flatten()
     }
 }
 
@@ -111,10 +111,11 @@ pub fn reply_of(answer: JsValue) -> Result<Reply, Failure> {
             "timeout" => Failure::Timeout,
             _ => Failure::Network(answer.cause()),
         }),
+        // Not the answer itself: it would keep the body alive after the caller drops it.
         status => Ok(Reply {
             status,
+            headers: answer.headers(),
             body: answer.body(),
-            answer,
         }),
     }
 }
