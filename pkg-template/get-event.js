@@ -17,8 +17,8 @@ function parsed(answer) {
   }
 }
 
-/** Makes `getEvent` from the wasm glue and the transport's `exchange`. */
-export function makeGetEvent(wasm, exchange) {
+/** Makes `getEvent` from the wasm glue and the transport's `exchange` and `pause`. */
+export function makeGetEvent(wasm, { exchange, pause }) {
   // Each config's checked settings, reused while its own keys and values stay the same:
   // the same keys and values read the same, so nothing a check would refuse gets through.
   const settingsOf = new WeakMap();
@@ -50,19 +50,4 @@ export function makeGetEvent(wasm, exchange) {
       if (!(await pause(outcome, signal))) return wasm.getEventReply(url, ABORTED, attempt, maxRetries, timeoutMs, undefined);
     }
   };
-}
-
-// Resolves true after `ms`, or false as soon as `signal` fires.
-function pause(ms, signal) {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const end = (waited) => () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", stop);
-      resolve(waited);
-    };
-    const stop = end(false);
-    const timer = setTimeout(end(true), ms);
-    signal?.addEventListener("abort", stop);
-  });
 }

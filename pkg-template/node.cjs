@@ -2,12 +2,12 @@
 // `import` and `require` in one process share the same WebAssembly memory.
 const wasm = require("./illumio_events.cjs");
 const { makeEventTimeline, timelineOf } = require("./timeline.cjs");
-const { exchange } = require("./transport.cjs");
+const transport = require("./transport.cjs");
 const { makeGetEvent } = require("./get-event.cjs");
 
 exports.queryEvents = wasm.queryEvents;
 exports.countEvents = wasm.countEvents;
-exports.getEvent = makeGetEvent(wasm, exchange);
+exports.getEvent = makeGetEvent(wasm, transport);
 exports.watchEvents = wasm.watchEvents;
 exports.eventTimeline = makeEventTimeline(wasm);
 exports.isPceError = wasm.isPceError;

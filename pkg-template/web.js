@@ -4,12 +4,12 @@ import init, * as wasm from "./illumio_events.js";
 import { makeEventTimeline, timelineOf } from "./timeline.js";
 import { makeQueryTimeline } from "./query-timeline.js";
 import { makeGetEvent } from "./get-event.js";
-import { exchange } from "./transport.js";
+import * as transport from "./transport.js";
 
 await init({ module_or_path: new URL("./illumio_events_bg.wasm", import.meta.url) });
 
 export { queryEvents, countEvents, watchEvents, isPceError } from "./illumio_events.js";
-export const getEvent = makeGetEvent(wasm, exchange);
+export const getEvent = makeGetEvent(wasm, transport);
 export const eventTimeline = makeEventTimeline(wasm);
 export const queryTimeline = makeQueryTimeline({ ...wasm, eventTimeline, timelineOf });
 export { toEcs } from "./ecs.js";

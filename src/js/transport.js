@@ -58,3 +58,18 @@ function describe(error) {
   return detail === undefined ? message : `${message}: ${detail}`;
 }
 
+// Resolves true after `ms`, or false as soon as `signal` fires: every wait of the package
+// (retries, the request budget, the live tail's polls) is this one.
+export function pause(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const end = (waited) => () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", stop);
+      resolve(waited);
+    };
+    const stop = end(false);
+    const timer = setTimeout(end(true), ms);
+    signal?.addEventListener("abort", stop);
+  });
+}

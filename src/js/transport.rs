@@ -1,19 +1,11 @@
 //! The one place that calls `fetch` (through transport.js beside it: headers, the per-request
-//! timeout, body included, and the caller's `AbortSignal`), and abortable sleeps.
+//! timeout, body included, and the caller's `AbortSignal`), and abortable sleeps (its `pause`).
 
-use js_sys::{Function, Promise, Uint8Array};
+use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: f64) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
-}
 
 #[wasm_bindgen(module = "/src/js/transport.js")]
 extern "C" {
@@ -26,6 +18,9 @@ extern "C" {
         timeout_ms: f64,
         signal: Option<&AbortSignal>,
     ) -> Promise;
+    /// Resolves true after `ms`, or false as soon as `signal` fires.
+    #[wasm_bindgen(js_name = pause)]
+    fn pause_js(ms: f64, signal: Option<&AbortSignal>) -> Promise;
     /// What `exchange` resolves with.
     type Answer;
     #[wasm_bindgen(method, getter)]
@@ -122,22 +117,8 @@ pub fn reply_of(answer: JsValue) -> Result<Reply, Failure> {
 
 /// Waits `ms`, or fails as soon as `signal` fires.
 pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Failure> {
-    if signal.is_some_and(AbortSignal::aborted) {
-        return Err(Failure::Aborted);
+    match JsFuture::from(pause_js(ms, signal)).await {
+        Ok(waited) if waited.is_truthy() => Ok(()),
+        _ => Err(Failure::Aborted),
     }
-    let mut timer = JsValue::UNDEFINED;
-    let mut on_abort = None;
-    let promise = Promise::new(&mut |resolve, reject| {
-        timer = set_timeout(&resolve, ms);
-        if let Some(signal) = signal {
-            let _ = signal.add_event_listener_with_callback("abort", &reject);
-        }
-        on_abort = Some(reject);
-    });
-    let outcome = JsFuture::from(promise).await;
-    clear_timeout(&timer);
-    if let (Some(signal), Some(listener)) = (signal, on_abort) {
-        let _ = signal.remove_event_listener_with_callback("abort", &listener);
-    }
-    outcome.map(|_| ()).map_err(|_| Failure::Aborted)
 }
