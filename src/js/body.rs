@@ -102,10 +102,6 @@ fn parse_checked(text: &JsValue, expect: Expect<'_>) -> Option<Array> {
         .then_some(array)
 }
 
-fn fields() -> [JsValue; 3] {
-    FIELDS.with(Clone::clone)
-}
-
 thread_local! {
     /// The names of the fields every event must have, made into JavaScript strings once.
     static FIELDS: [JsValue; 3] = ["href", "timestamp", "event_type"].map(JsValue::from_str);
@@ -113,27 +109,18 @@ thread_local! {
     static FIELD_LIST: Array = FIELDS.with(|fields| fields.iter().collect());
 }
 
-/// Whether a single event `JSON.parse` made keeps the contract.
+/// Whether a single event `JSON.parse` made keeps the contract, as `event::check_event` reads
+/// it from the bytes: an object with a string `href`, `timestamp` and `event_type`.
 pub fn is_event_object(event: &JsValue) -> bool {
-    is_event(event, &fields(), Expect::default())
-}
-
-/// The contract of one event, on the object: as `event::check_event` reads it from the bytes.
-fn is_event(event: &JsValue, fields: &[JsValue; 3], expect: Expect<'_>) -> bool {
     event.is_object()
         && !Array::is_array(event)
-        && fields.iter().all(|f| field(event, f).is_string())
-        && matches_filters(event, expect)
+        && FIELDS.with(|fields| fields.iter().all(|f| field(event, f).is_string()))
 }
 
-/// A single-event body as an event: `parsed`, what the caller's `JSON.parse` made of it
-/// (`undefined` if it threw), if it passes the contract check; otherwise the serde_json check
-/// (`check_event`) of the bytes names the fault. A small call spent more on copying the body
-/// into wasm and running that check than on fetch.
-pub fn event_object(url: &str, body: Uint8Array, parsed: JsValue) -> Result<JsValue> {
-    if is_event_object(&parsed) {
-        return Ok(parsed);
-    }
+/// What is wrong with a single-event body that `JSON.parse` could not make into an event:
+/// the serde_json check (`check_event`) of its bytes names the fault. Should the bytes pass,
+/// the event they parse to.
+pub fn event_from_bytes(url: &str, body: Uint8Array) -> Result<JsValue> {
     let bytes = body.to_vec();
     let text = utf8(url, &bytes)?;
     check_event(text).map_err(|p| PceError::invalid_response(url, &p))?;

@@ -10,9 +10,9 @@ use crate::config::Config;
 use crate::error::{PceError, Result};
 use crate::href::event_path;
 use crate::js::args::{classify, read_options};
-use crate::js::body::{event_object, is_event_object};
+use crate::js::body::{event_from_bytes, is_event_object};
 use crate::js::convert::to_js;
-use crate::js::send::{budget_index, judge, turn_wait_at, Limits, Verdict};
+use crate::js::send::{budget_index, judge, turn_wait, Limits, Verdict};
 use crate::js::transport::reply_of;
 use crate::retry::is_success;
 use js_sys::{Object, Reflect};
@@ -59,11 +59,9 @@ fn checked_path(org_id: u64, href_or_id: &JsValue, options: &JsValue) -> Result<
         )
     })?;
     let path = event_path(&href_or_id, org_id)?;
-    if !options.is_undefined() {
-        let options = read_options(options, "options", true)?;
-        crate::arguments::check_keys(&options, &["signal"], "getEvent")?
-            .expect("signal", Value::Signal)?;
-    }
+    let options = read_options(options, "options", true)?;
+    crate::arguments::check_keys(&options, &["signal"], "getEvent")?
+        .expect("signal", Value::Signal)?;
     Ok(path)
 }
 
@@ -71,7 +69,7 @@ fn checked_path(org_id: u64, href_or_id: &JsValue, options: &JsValue) -> Result<
 /// (its `budget`, shared with every other call); 0 means it was counted and may go now.
 #[wasm_bindgen(js_name = requestTurn, skip_typescript)]
 pub fn request_turn(budget: usize, per_minute: u32) -> f64 {
-    turn_wait_at(budget, per_minute)
+    turn_wait(budget, per_minute)
 }
 
 /// Judges attempt number `attempt` (from 0) from what `exchange` resolved with and what
@@ -101,7 +99,7 @@ pub fn get_event_reply(
         deadline: None,
     };
     match judge(&url, outcome, attempt, &limits, timeout_ms) {
-        Verdict::Done(reply) => event_object(&url, reply.body, parsed).map_err(to_js),
+        Verdict::Done(reply) => event_from_bytes(&url, reply.body).map_err(to_js),
         Verdict::Retry(delay_ms) => Ok(delay_ms.into()),
         Verdict::Fail(error) => Err(to_js(error)),
     }

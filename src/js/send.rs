@@ -41,22 +41,14 @@ async fn take_turn(config: &Config, hooks: &Hooks, url: &str) -> Result<()> {
         }
         left.set_index(0, n - 1);
     }
+    let budget = budget_index(&config.budget_key);
     loop {
-        let wait = turn_wait(&config.budget_key, config.requests_per_minute);
+        let wait = turn_wait(budget, config.requests_per_minute);
         if wait <= 0.0 {
             return Ok(());
         }
         pause(wait, hooks, url).await?;
     }
-}
-
-/// How long one more request must wait to keep the PCE named by `budget_key` under
-/// `per_minute` (0: no limit); when it need not, the request is counted and this is 0.
-pub fn turn_wait(budget_key: &str, per_minute: u32) -> f64 {
-    if per_minute == 0 {
-        return 0.0;
-    }
-    turn_wait_at(budget_index(budget_key), per_minute)
 }
 
 /// The number of the request budget named by `budget_key`, made at its first use: numbers
@@ -74,8 +66,10 @@ pub fn budget_index(budget_key: &str) -> usize {
     })
 }
 
-/// `turn_wait` of the request budget numbered `index` by `budget_index`.
-pub fn turn_wait_at(index: usize, per_minute: u32) -> f64 {
+/// How long one more request must wait to keep the budget numbered `index` by
+/// `budget_index` under `per_minute` (0: no limit); when it need not, the request is
+/// counted and this is 0.
+pub fn turn_wait(index: usize, per_minute: u32) -> f64 {
     WINDOWS.with(|windows| {
         windows
             .borrow_mut()
