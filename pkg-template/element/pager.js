@@ -7,8 +7,8 @@ import { fetchPage, toRecords } from "./data.js";
 
 /** The pages of one list; `page` is null until the first one is in. */
 export class Pager {
-  constructor({ list, el, onError }) {
-    Object.assign(this, { list, el, onError });
+  constructor({ list, el, onError, busy }) {
+    Object.assign(this, { list, el, onError, busy });
     this.page = null;   // { config, query, records, more }
     this.next = null;   // the request for the next page: { ctl }
     list.onNearEnd = () => this.loadMore();
@@ -40,10 +40,10 @@ export class Pager {
   /** The next page, when the list is scrolled near its end and no window is loading. */
   async loadMore() {
     const page = this.page;
-    if (!page?.more || this.next || this.busy?.()) return;
+    if (!page?.more || this.next || this.busy()) return;
     const me = { ctl: new AbortController() };
     this.next = me;
-    this.render(this.total, { keep: true });
+    this.render(this.total);
     try {
       const { records, more } = await fetchPage(this.ie, page.config, page.query, page.records, { signal: me.ctl.signal });
       if (this.page !== page || this.next !== me) return;
@@ -56,7 +56,7 @@ export class Pager {
     } finally {
       if (this.next === me) this.next = null;
     }
-    if (this.page === page) this.render(this.total, { keep: true });
+    if (this.page === page) this.render(this.total);
   }
 
   /**
@@ -78,12 +78,12 @@ export class Pager {
   }
 
   /** The rows and the count over them: the window's total as counted, and how many are loaded. */
-  render(total, { added = 0, keep = false } = {}) {
+  render(total, { added = 0 } = {}) {
     this.total = total;
     const page = this.page;
     const records = this.records;
     // A redraw of the same pages keeps the reader's place; a new window starts at the top.
-    this.list.setRecords(records, { added, keep: keep || (page !== null && page === this.shown), more: Boolean(page?.more) });
+    this.list.setRecords(records, { added, keep: page !== null && page === this.shown, more: Boolean(page?.more) });
     this.shown = page;
     // "No events match" waits for the first page.
     if (!page) this.list.empty.hidden = true;

@@ -441,7 +441,7 @@ export class PceEventTimeline extends HTMLElement {
 
   #render({ added = 0 } = {}) {
     if (this.#base) this.#drawChart(this.#base.timeline, this.#base);
-    this.#renderList({ added, keep: added > 0 });
+    this.#renderList({ added });
   }
 
   /** The chart, its title, range and table; `w` is { since, until, groupBy, complete, total, relative }. */
@@ -458,10 +458,10 @@ export class PceEventTimeline extends HTMLElement {
     renderTable(this.#el, timeline, groupBy, { since, until });
   }
 
-  #renderList({ added = 0, keep = false } = {}) {
+  #renderList({ added = 0 } = {}) {
     // The total counted is the list's only for the same window and filters.
     const same = JSON.stringify(this.#base?.query) === JSON.stringify(this.#pager.page?.query);
-    if (this.view !== "chart") this.#pager.render(same && !this.#load?.chart ? this.#base.total : undefined, { added, keep });
+    if (this.view !== "chart") this.#pager.render(same && !this.#load?.chart ? this.#base.total : undefined, { added });
   }
 
   // ------------------------------------------------------------ zoom
@@ -582,8 +582,7 @@ export class PceEventTimeline extends HTMLElement {
       onOpen: (rec) => this.#select(rec, { focus: true }),
     });
     this.#list.onMove = (rec) => { if (!el.detail.hidden) this.#select(rec, { focus: false }); };
-    this.#pager = new Pager({ list: this.#list, el, onError: (err) => this.#dispatchError(err, "load") });
-    this.#pager.busy = () => this.#load !== null;
+    this.#pager = new Pager({ list: this.#list, el, onError: (err) => this.#dispatchError(err, "load"), busy: () => this.#load !== null });
     el.zoomOut.addEventListener("click", () => this.#zoomOut());
     el.detailClose.addEventListener("click", () => this.#closeDetail());
     el.cancel.addEventListener("click", () => {
