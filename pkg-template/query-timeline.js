@@ -22,8 +22,8 @@ const CENTURY_MS = 100 * 365 * DAY;
 const SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
 const OPTION_KEYS = ["bucketMs", "groupBy", "maxGroups", "concurrency", "maxRequests", "downloadBelow", "onPartial", "signal"];
 /** The event-type sample: this many slices of the window, this many newest events of each. */
-export const SAMPLE_SLICES = 10;
-export const SAMPLE_SIZE = 100;
+const SAMPLE_SLICES = 10;
+const SAMPLE_SIZE = 100;
 /** The query key that filters on each grouping's field. */
 const FILTER_OF = { severity: "severity", status: "status", event_type: "eventType" };
 /** Where the wasm finds the plan's request allowance on each call's config (see src/js/args.rs). */
@@ -47,7 +47,7 @@ function describe(value) {
 }
 
 /** Validated QueryTimelineOptions, each failure naming its option. */
-export function readOptions(options) {
+function readOptions(options) {
   if (options === undefined) options = {};
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw invalidArgument("options", `expected an object, got ${describe(options)}`);
@@ -92,7 +92,7 @@ export function readOptions(options) {
 }
 
 /** eventTimeline's buckets over startMs..=endMs: aligned to multiples of bucketMs since the epoch. */
-export function planOf(startMs, endMs, bucketMs) {
+function planOf(startMs, endMs, bucketMs) {
   const firstMs = Math.floor(startMs / bucketMs) * bucketMs;
   return { startMs, endMs, bucketMs, firstMs, count: Math.floor((endMs - firstMs) / bucketMs) + 1 };
 }
