@@ -38,7 +38,7 @@ commonjs() {
 # The generated .d.ts files are typed `any`; the package's public types are pkg-template/index.d.ts.
 snippets="transport body"
 # Only the imports change: the wasm names its import modules by the original paths.
-to_local() { sed -e '/@ts-self-types/d' -e "/require(\|^import /s#\./snippets/[^\`'\"]*/\(transport\|body\)\.js#./\1.$1#" "$2"; }
+to_local() { sed -e '/@ts-self-types/d' -e "/require(\|^import /s#\./snippets/[^\`'\"]*/\(${snippets// /\\|}\)\.js#./\1.$1#" "$2"; }
 to_local cjs "$out/node/illumio_events.js" > pkg/node/illumio_events.cjs
 to_local js "$out/web/illumio_events.js" > pkg/web/illumio_events.js
 ! grep "require(\|^import " pkg/node/illumio_events.cjs pkg/web/illumio_events.js | grep -q snippets
@@ -49,19 +49,16 @@ done
 cp pkg-template/node.mjs pkg/node/index.mjs
 cp pkg-template/node.cjs pkg/node/index.cjs
 cp pkg-template/web.js pkg/web/index.js
-cp pkg-template/timeline.js pkg/web/timeline.js
-cp pkg-template/query-timeline.js pkg/web/query-timeline.js
-commonjs pkg-template/timeline.js pkg/node/timeline.cjs
-commonjs pkg-template/query-timeline.js pkg/node/query-timeline.cjs
-cp pkg-template/get-event.js pkg/web/get-event.js
-commonjs pkg-template/get-event.js pkg/node/get-event.cjs
+# The modules both entries share: as they are for the web, as CommonJS for Node.
+for module in timeline query-timeline get-event ecs; do
+  cp "pkg-template/$module.js" "pkg/web/$module.js"
+  commonjs "pkg-template/$module.js" "pkg/node/$module.cjs"
+done
 # <pce-event-timeline>: the entry at the package root, its parts beside it, and its types.
 cp pkg-template/element.js pkg/element.js
 mkdir -p pkg/element
 cp pkg-template/element/*.js pkg/element/
 cp pkg-template/element.d.ts pkg/element.d.ts
-cp pkg-template/ecs.js pkg/web/ecs.js
-commonjs pkg-template/ecs.js pkg/node/ecs.cjs
 mkdir -p pkg/bin
 cp pkg-template/cli.mjs pkg/bin/illumio-events.mjs
 chmod +x pkg/bin/illumio-events.mjs
