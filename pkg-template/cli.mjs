@@ -447,8 +447,10 @@ async function countedTimeline(config, query, { lo, hi, groupBy, bucketMs }, sig
 
 /** A timeline by creator, which a PCE cannot count: the events read in slices, so memory stays bounded. */
 async function creatorTimeline(config, query, { lo, hi, bucketMs }, signal) {
-  const plan = eventTimeline([], { start: iso(lo), end: iso(hi), groupBy: "created_by", bucketMs });
-  const options = { start: iso(lo), end: iso(hi), groupBy: "created_by", bucketMs: plan.bucketMs };
+  const options = { start: iso(lo), end: iso(hi), groupBy: "created_by", bucketMs };
+  const plan = eventTimeline([], options);
+  // Every slice in the plan's buckets, whatever size it chose.
+  options.bucketMs = plan.bucketMs;
   const totals = plan.buckets.map(() => 0);
   const counts = plan.buckets.map(() => new Map());
   let skipped = 0;
