@@ -145,23 +145,29 @@ fn control_sizes_are_capped() {
     let r = sim.control("POST", "events", Some(json!({"generate": 100_001})));
     assert_eq!(r.status, 400, "{}", r.text());
     // A head announcing 64 MiB + 1: refused at once, the body never read.
-    let head = format!(
-        "POST /_sim/events HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-         X-Pce-Sim-Token: {}\r\nContent-Length: {}\r\n\r\n",
-        sim.addr,
-        sim.token,
-        64 * 1024 * 1024 + 1
-    );
-    let answer = answer_to_head(&sim.addr, &head);
-    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    let too_long = (64 * 1024 * 1024 + 1).to_string();
+    let head_alone = |headers: &[(&str, &str)]| {
+        let r = sim.raw_timeout(
+            "POST",
+            "/_sim/events",
+            headers,
+            None,
+            Duration::from_secs(10),
+        );
+        r.unwrap_or_else(|e| panic!("no answer to the head alone: {e:?}"))
+    };
+    let r = head_alone(&[
+        ("Content-Type", "application/json"),
+        ("X-Pce-Sim-Token", &sim.token),
+        ("Content-Length", &too_long),
+    ]);
+    assert_eq!(r.status, 413, "{}", r.text());
     // Without the token, a body is never even read: the refusal comes on the head alone.
-    let head = format!(
-        "POST /_sim/events HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
-         Content-Length: 1000000\r\n\r\n",
-        sim.addr
-    );
-    let answer = answer_to_head(&sim.addr, &head);
-    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    let r = head_alone(&[
+        ("Content-Type", "application/json"),
+        ("Content-Length", "1000000"),
+    ]);
+    assert_eq!(r.status, 403, "{}", r.text());
     for _ in 0..1000 {
         let r = sim.control(
             "POST",
@@ -234,18 +240,6 @@ fn cors_is_never_on_proxied_data_and_http_upstreams_need_a_flag() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(err.contains("warning") && err.contains("in clear"), "{err}");
-}
-
-/// Sends a request head alone (no body) and reads the whole answer until the server closes.
-fn answer_to_head(addr: &str, head: &str) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    stream.write_all(head.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answer
 }
 
 /// A simulator as the upstream PCE, and one proxying `/pce/` to it.
