@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
-use crate::config::{Config, Upstream, LOGIN_FAILURES};
+use crate::config::{Config, Upstream};
 use crate::upstream;
 
 /// The fixed demo credentials, printed at start so the demo needs no set-up.
@@ -56,7 +56,7 @@ struct Args {
     #[arg(long, default_value_t = 500)]
     rate_limit: u32,
     /// Failed logins a peer address may make in 60 s; 0 = no limit.
-    #[arg(long, default_value_t = LOGIN_FAILURES)]
+    #[arg(long, default_value_t = 60)]
     login_failures: u32,
     /// The longest a request head may take to arrive, in ms (also the keep-alive idle timeout).
     #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]

@@ -2,9 +2,6 @@
 
 use std::path::PathBuf;
 
-/// Failed logins a peer address may make in 60 s when `--login-failures` is not given.
-pub const LOGIN_FAILURES: u32 = 60;
-
 /// Where `--upstream` forwards `/pce/api/v2/` to.
 #[derive(Clone, Debug)]
 pub struct Upstream {
