@@ -3,8 +3,7 @@
 // NDJSON to a pipe this script counts and discards. Prints one JSON line: events, seconds,
 // rate, the command's peak RSS (VmHWM from /proc, read every 20 ms) and its requests.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { API_KEY, API_SECRET, ORG, ROOT, startSim } from "./lib.mjs";
+import { API_KEY, API_SECRET, ORG, ROOT, peakRss, startSim } from "./lib.mjs";
 
 const events = Number(process.argv[2] ?? 3_000_000);
 const say = (m) => process.stderr.write(`bench export: ${m}\n`);
@@ -20,10 +19,7 @@ try {
   const child = spawn(bin, ["export"], { env, stdio: ["ignore", "pipe", "inherit"] });
   let peak = 0;
   const sample = () => {
-    try {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
-      if (hwm) peak = Math.max(peak, Number(hwm[1]) * 1024);
-    } catch { /* the process just ended */ }
+    peak = Math.max(peak, peakRss(child.pid));
   };
   const timer = setInterval(sample, 20);
   let lines = 0;

@@ -1,5 +1,6 @@
 // Shared by the bench scripts: where things are, the simulator, timing and the package loader.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -92,6 +93,15 @@ export async function rawJson(url, headers = {}) {
   const text = await res.text();
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${text.slice(0, 200)}`);
   return JSON.parse(text);
+}
+
+/** A process's peak resident size in bytes (VmHWM: a spike between two samples is still seen); 0 once it has ended. */
+export function peakRss(pid = "self") {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
 }
 
 export { median, sideBySide };

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync, statSync } from "node:fs";
 import { cpus, totalmem, loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
-import { API_KEY, API_SECRET, ORG, PKG_DIR, ROOT, SIM_ARGS, median, startSim } from "./lib.mjs";
+import { API_KEY, API_SECRET, ORG, PKG_DIR, ROOT, SIM_ARGS, median, peakRss, startSim } from "./lib.mjs";
 
 const started = Date.now();
 const say = (m) => process.stderr.write(`bench: ${m}\n`);
@@ -164,7 +164,7 @@ async function timelineRows() {
     } finally {
       await browser.close();
     }
-    out.simPeakRss = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${sim.pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+    out.simPeakRss = peakRss(sim.pid);
   } finally {
     await sim.stop();
   }

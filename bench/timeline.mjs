@@ -2,8 +2,7 @@
 // node --expose-gc timeline.mjs URL TOKEN old|counts SINCE UNTIL
 // Each mode runs in a fresh process, so the old path's hundreds of MB do not weigh on the
 // counts and its peak RSS is its own. Prints one JSON object.
-import { readFileSync } from "node:fs";
-import { config, loadPackage } from "./lib.mjs";
+import { config, loadPackage, peakRss } from "./lib.mjs";
 import { counted, installMeter, oldPath } from "./page/timeline-rows.js";
 
 const [url, token, mode, since, until] = process.argv.slice(2);
@@ -12,10 +11,6 @@ const meter = installMeter();
 const { pkg } = loadPackage();
 const cfg = config(url);
 const window = { since, until };
-
-let peakRss = 0;
-// VmHWM, not sampled RSS: a spike between two samples is still seen.
-const hwm = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1] ?? 0) * 1024;
 
 // The stats request itself is counted by pce-sim; the difference of two reads with nothing
 // between them is what the reads add.
@@ -26,9 +21,7 @@ const simOverhead = (await stats()) - first;
 let out;
 if (mode === "old") {
   out = await oldPath(pkg, cfg, window, { cap: env("BENCH_TIMELINE_CAP", 200000), limitMs: env("BENCH_TIMELINE_LIMIT_MS", 60000), meter, runs: env("BENCH_TIMELINE_OLD_RUNS", 2) });
-  peakRss = hwm();
 } else {
   out = await counted(pkg, cfg, window, { meter, runs: env("BENCH_TIMELINE_RUNS", 5), warmup: 1, simCount: stats, simOverhead });
-  peakRss = hwm();
 }
-process.stdout.write(`${JSON.stringify({ ...out, peakRss })}\n`);
+process.stdout.write(`${JSON.stringify({ ...out, peakRss: peakRss() })}\n`);
