@@ -3,6 +3,7 @@
 // A partial timeline (counts still arriving) marks its pending bars.
 
 import { h, s, clear, fmtTick, fmtDateTime, fmtDuration, fmtCount, isUtc, SEVERITIES } from "./dom.js";
+import { totalOf } from "./data.js";
 
 const MARGIN = { top: 10, right: 12, bottom: 26, left: 48 };
 const MAX_SERIES = 8; // categorical colours; the rest are summed as "other"
@@ -121,7 +122,7 @@ export class Chart {
     svg.setAttribute("viewBox", `0 0 ${g.width} ${g.height}`);
     svg.setAttribute("width", String(g.width));
     svg.setAttribute("height", String(g.height));
-    const total = timeline.buckets.reduce((a, b) => a + b.total, 0);
+    const total = totalOf(timeline);
     svg.setAttribute("data-total", String(total));
     svg.setAttribute("data-buckets", String(g.n));
     svg.setAttribute("data-bucket-ms", String(timeline.bucketMs));

@@ -8,6 +8,9 @@ export const MAX_EVENTS = 200000;  // the most events downloaded for a chart the
 export const PAGE_SIZE = 1000;     // the list's page: the newest first, older ones as it scrolls
 const UNITS = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
 
+/** How many events a timeline's bars hold in all. */
+export const totalOf = (timeline) => timeline.buckets.reduce((a, b) => a + b.total, 0);
+
 /** A PceError-shaped error for what the element itself refuses (isPceError accepts it). */
 export function elementError(kind, message) {
   const e = new Error(message);
@@ -87,8 +90,7 @@ export async function loadTimeline(ie, config, query, { groupBy, bucketMs, signa
   const options = { groupBy, signal, onPartial, ...(groupBy === "event_type" ? { maxGroups: 4 } : {}) };
   if (bucketMs !== undefined) options.bucketMs = bucketMs;
   const timeline = await ie.queryTimeline(config, query, options);
-  const total = timeline.buckets.reduce((a, b) => a + b.total, 0);
-  return { timeline, total, complete: true, source: timeline.source, requests: timeline.requests };
+  return { timeline, total: totalOf(timeline), complete: true, source: timeline.source, requests: timeline.requests };
 }
 
 /**

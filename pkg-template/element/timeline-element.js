@@ -9,7 +9,7 @@ import { styles } from "./style.js";
 import { buildShadow, renderTable, ProgressLine, PceErrorEvent } from "./shadow.js";
 import {
   MAX_EVENTS, pickFilter, elementError, resolveConfig, loadTimeline, slideTimeline,
-  windowOf, widerWindow, phaseText, intervalOf, bucketOf,
+  windowOf, widerWindow, phaseText, intervalOf, bucketOf, totalOf,
 } from "./data.js";
 
 const VIEWS = ["chart", "chart+list", "full"];
@@ -426,7 +426,7 @@ export class PceEventTimeline extends HTMLElement {
       return;
     }
     const since = Date.parse(timeline.start);
-    const total = timeline.buckets.reduce((a, b) => a + b.total, 0);
+    const total = totalOf(timeline);
     this.#base = { ...base, timeline, since, until, total };
     this.#timeline = timeline;
     const added = this.#pager.addLive(fresh, since);
