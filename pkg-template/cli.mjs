@@ -436,13 +436,7 @@ async function countedTimeline(config, query, { lo, hi, groupBy, bucketMs }, sig
   const t = await queryTimeline(config, { ...query, since: iso(lo), until: iso(hi), signal },
     { groupBy, bucketMs, ...(groupBy === "event_type" ? { maxGroups: 50 } : {}) });
   const used = t.groups.filter((g) => t.buckets.some((b) => b.counts[g] > 0));
-  return {
-    plan: t,
-    totals: t.buckets.map((b) => b.total),
-    counts: t.buckets.map((b) => new Map(Object.entries(b.counts))),
-    groups: used,
-    skipped: t.skipped,
-  };
+  return { buckets: t.buckets, groups: used, skipped: t.skipped };
 }
 
 /** A timeline by creator, which a PCE cannot count: the events read in slices, so memory stays bounded. */
@@ -451,17 +445,17 @@ async function creatorTimeline(config, query, { lo, hi, bucketMs }, signal) {
   const plan = eventTimeline([], options);
   // Every slice in the plan's buckets, whatever size it chose.
   options.bucketMs = plan.bucketMs;
-  const totals = plan.buckets.map(() => 0);
-  const counts = plan.buckets.map(() => new Map());
+  // eventTimeline's shape, summed over the slices.
+  const buckets = plan.buckets.map((b) => ({ start: b.start, total: 0, counts: {} }));
   let skipped = 0;
   const seen = new Set();
   const progress = new Progress();
   for await (const events of slices(config, query, lo, hi, true, progress, signal)) {
     const part = eventTimeline(events, options);
     part.buckets.forEach((b, i) => {
-      totals[i] += b.total;
+      buckets[i].total += b.total;
       for (const [g, n] of Object.entries(b.counts)) {
-        counts[i].set(g, (counts[i].get(g) ?? 0) + n);
+        buckets[i].counts[g] = (buckets[i].counts[g] ?? 0) + n;
         if (n > 0) seen.add(g);
       }
     });
@@ -472,7 +466,7 @@ async function creatorTimeline(config, query, { lo, hi, bucketMs }, signal) {
   // The groups in the package's own order (alphabetically), from one event of each creator kind.
   const groups = eventTimeline([...seen].map((g) => ({ timestamp: options.start, created_by: { [g]: {} } })), options)
     .groups.filter((g) => seen.has(g));
-  return { plan, totals, counts, groups, skipped };
+  return { buckets, groups, skipped };
 }
 
 async function runTimeline(values, config, signal) {
@@ -482,7 +476,7 @@ async function runTimeline(values, config, signal) {
   const hi = values.until === undefined ? Date.now() : instant(values.until, "until");
   if (lo > hi) throw new UsageError(`--since ${iso(lo)} is later than --until ${iso(hi)}`);
   const bucketMs = values.bucket === undefined ? undefined : duration(values.bucket, "bucket");
-  const { plan, totals, counts, groups, skipped } = groupBy === "created_by"
+  const { buckets, groups, skipped } = groupBy === "created_by"
     ? await creatorTimeline(config, query, { lo, hi, bucketMs }, signal)
     : await countedTimeline(config, query, { lo, hi, groupBy, bucketMs }, signal);
   const out = values.out === undefined ? null : output(values.out);
@@ -491,16 +485,16 @@ async function runTimeline(values, config, signal) {
     await out?.opened;
     if (out === null && process.stdout.isTTY) {
       const width = Math.max(10, (process.stdout.columns || 80) - 30);
-      const max = Math.max(1, ...totals);
-      const lines = plan.buckets.map((b, i) => {
+      const max = Math.max(1, ...buckets.map((b) => b.total));
+      const lines = buckets.map((b) => {
         let bar = "";
-        groups.forEach((g, j) => { bar += BAR_MARKS[j % BAR_MARKS.length].repeat(Math.round(((counts[i].get(g) ?? 0) / max) * width)); });
-        return `${b.start.slice(0, 16).replace("T", " ")} ${String(totals[i]).padStart(8)} ${bar}`;
+        groups.forEach((g, j) => { bar += BAR_MARKS[j % BAR_MARKS.length].repeat(Math.round(((b.counts[g] ?? 0) / max) * width)); });
+        return `${b.start.slice(0, 16).replace("T", " ")} ${String(b.total).padStart(8)} ${bar}`;
       });
       const legend = groups.map((g, j) => `${BAR_MARKS[j % BAR_MARKS.length]} ${g}`).join("  ");
       await write(stream, `${lines.join("\n")}\n${legend}${skipped ? `  (${skipped} skipped)` : ""}\n`);
     } else {
-      const rows = plan.buckets.map((b, i) => [b.start, totals[i], ...groups.map((g) => counts[i].get(g) ?? 0)]);
+      const rows = buckets.map((b) => [b.start, b.total, ...groups.map((g) => b.counts[g] ?? 0)]);
       await write(stream, stringify(rows, { header: true, columns: ["start", "total", ...groups], record_delimiter: "windows" }));
     }
     await out?.finish();
