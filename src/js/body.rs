@@ -31,6 +31,9 @@ extern "C" {
     /// The first of `events` that is not an object with a string at each of `keys`, or -1.
     #[wasm_bindgen(js_name = firstMisshapen)]
     fn first_misshapen(events: &Array, keys: &Array) -> i32;
+    /// Whether `event` is an object with a string at each of `keys`.
+    #[wasm_bindgen(js_name = isShaped)]
+    fn is_shaped(event: &JsValue, keys: &Array) -> bool;
 }
 
 /// Events as `JSON.parse` made them, with the key of each one.
@@ -103,18 +106,17 @@ fn parse_checked(text: &JsValue, expect: Expect<'_>) -> Option<Array> {
 }
 
 thread_local! {
-    /// The names of the fields every event must have, made into JavaScript strings once.
-    static FIELDS: [JsValue; 3] = ["href", "timestamp", "event_type"].map(JsValue::from_str);
-    /// The same names as one array, for `first_misshapen`.
-    static FIELD_LIST: Array = FIELDS.with(|fields| fields.iter().collect());
+    /// The names of the fields every event must have, made into a JavaScript array once.
+    static FIELD_LIST: Array = ["href", "timestamp", "event_type"]
+        .into_iter()
+        .map(JsValue::from_str)
+        .collect();
 }
 
 /// Whether a single event `JSON.parse` made keeps the contract, as `event::check_event` reads
 /// it from the bytes: an object with a string `href`, `timestamp` and `event_type`.
 pub fn is_event_object(event: &JsValue) -> bool {
-    event.is_object()
-        && !Array::is_array(event)
-        && FIELDS.with(|fields| fields.iter().all(|f| field(event, f).is_string()))
+    FIELD_LIST.with(|keys| is_shaped(event, keys))
 }
 
 /// What is wrong with a single-event body that `JSON.parse` could not make into an event:
